@@ -1,0 +1,51 @@
+"""Builds the Sanic app: ReactPy, static files, health check, database lifecycle and middleware.
+
+``heavy_stack.main`` calls :func:`create_app` once per process; tests call it with their own
+settings and a unique name (Sanic keeps a registry of app names per process).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from reactpy.backend.sanic import Options, configure
+from sanic import Sanic
+from sanic_cors import CORS
+
+from heavy_stack.backend.health import health_blueprint
+from heavy_stack.backend.lifecycle import register_database_lifecycle
+from heavy_stack.config import Settings, get_settings
+from heavy_stack.frontend.page_head import page_head
+from heavy_stack.frontend.root import Root
+from heavy_stack.realtime.reactpy_patches import apply_reactpy_patches
+
+logger = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+STATIC_DIR = PROJECT_ROOT / "static"
+APP_NAME = "heavy_stack"
+
+REQUEST_MAX_BYTES = 1_000_000
+WEBSOCKET_MAX_BYTES = 256 * 1024
+
+
+def create_app(settings: Settings | None = None, *, name: str = APP_NAME) -> Sanic[Any, Any]:
+    """A fully configured app. Nothing here touches the database: that happens on server start."""
+    settings = settings or get_settings()
+    apply_reactpy_patches()
+
+    app = Sanic(name)
+    app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES
+    app.config.WEBSOCKET_MAX_SIZE = WEBSOCKET_MAX_BYTES
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.ctx.settings = settings
+
+    register_database_lifecycle(app, settings)
+    app.blueprint(health_blueprint)
+    app.static("/static", STATIC_DIR, name="static")
+    configure(app, Root, Options(head=page_head(settings)))
+    if settings.cors_origins:
+        CORS(app, origins=settings.cors_origins)
+    return app

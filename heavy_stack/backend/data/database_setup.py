@@ -1,0 +1,193 @@
+"""Which databases a process uses, and making sure they exist and answer before the app serves.
+
+With no URL configured both databases live on the embedded PostgreSQL (``heavy_stack`` and
+``heavy_stack_vector``); a configured URL always wins. ``VECTOR_DB_URL`` falls back to
+``SQL_DB_URL`` when only the latter is set, so one external server is enough.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+import asyncpg
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from heavy_stack.backend.data.embedded_postgres import embedded_postgres
+from heavy_stack.backend.data.sql_models import sql_metadata, vector_metadata
+from heavy_stack.config import Settings, mask_url
+from heavy_stack.errors import DatabaseUnavailableError
+
+logger = logging.getLogger(__name__)
+
+SQL_DATABASE_NAME = "heavy_stack"
+VECTOR_DATABASE_NAME = "heavy_stack_vector"
+CONNECT_TIMEOUT_SECONDS = 5.0
+_CONNECTION_ERRORS = (SQLAlchemyError, OSError, asyncpg.PostgresError, TimeoutError)
+
+
+@dataclass(frozen=True)
+class DatabaseUrls:
+    """The two async SQLAlchemy URLs a process connects to."""
+
+    sql: str
+    vector: str
+    embedded: bool
+
+    def is_local(self) -> bool:
+        """True for the embedded server and servers on this machine (pave-db refuses others)."""
+        return self.embedded or all(_is_local_url(url) for url in (self.sql, self.vector))
+
+
+def resolve_database_urls(settings: Settings) -> DatabaseUrls:
+    """Work out the URLs from settings, starting (or joining) the embedded server if needed."""
+    sql_url = settings.sql_db_url
+    vector_url = settings.vector_db_url or sql_url
+    if sql_url is not None and vector_url is not None:
+        return DatabaseUrls(sql=sql_url, vector=vector_url, embedded=False)
+    server = embedded_postgres(settings.data_dir)
+    return DatabaseUrls(
+        sql=sql_url or server.url(SQL_DATABASE_NAME),
+        vector=vector_url or server.url(VECTOR_DATABASE_NAME),
+        embedded=True,
+    )
+
+
+def create_engine(url: str, **options: object) -> AsyncEngine:
+    """An async engine with the stack's connection defaults (bounded connect time)."""
+    return create_async_engine(url, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS}, **options)
+
+
+def describe_connection_error(url: str, error: BaseException) -> str:
+    """One line naming the database (password masked) and why it could not be used."""
+    reason = getattr(error, "orig", None) or error
+    detail = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
+    return f"cannot reach the database at {mask_url(url)}: {detail}"
+
+
+async def check_database(url: str) -> None:
+    """Open one connection to ``url`` and run ``SELECT 1``, or raise DatabaseUnavailableError."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        async with asyncio.timeout(CONNECT_TIMEOUT_SECONDS * 2), engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except _CONNECTION_ERRORS as error:
+        raise DatabaseUnavailableError(describe_connection_error(url, error)) from error
+    finally:
+        await engine.dispose()
+
+
+async def create_database_if_missing(url: str) -> bool:
+    """Create the database named in ``url`` on its server; True if it had to be created."""
+    parsed = make_url(url)
+    database = parsed.database
+    assert database, "validated by config.normalise_database_url"
+    maintenance_db = "defaultdb" if parsed.get_backend_name() == "cockroachdb" else "postgres"
+    engine = create_engine(
+        parsed.set(database=maintenance_db).render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+        poolclass=NullPool,
+    )
+    try:
+        async with engine.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
+            )
+            if exists:
+                return False
+            quoted = connection.dialect.identifier_preparer.quote(database)
+            await connection.execute(text(f"CREATE DATABASE {quoted}"))
+            logger.info("created database %s", mask_url(url))
+            return True
+    except _CONNECTION_ERRORS as error:
+        raise DatabaseUnavailableError(describe_connection_error(url, error)) from error
+    finally:
+        await engine.dispose()
+
+
+async def enable_vector_extension(url: str) -> bool:
+    """``CREATE EXTENSION vector`` in the vector database; False (and a log line) if unavailable."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        async with engine.begin() as connection:
+            available = await connection.scalar(
+                text("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")
+            )
+            if not available:
+                logger.warning(
+                    "vector search is off: the PostgreSQL at %s has no pgvector extension "
+                    "(install pgvector there, or leave the URLs unset to use the embedded database)",
+                    mask_url(url),
+                )
+                return False
+            await connection.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
+            return True
+    except _CONNECTION_ERRORS as error:
+        raise DatabaseUnavailableError(describe_connection_error(url, error)) from error
+    finally:
+        await engine.dispose()
+
+
+async def create_missing_tables(url: str, metadata: MetaData) -> None:
+    """Create the tables of ``metadata`` that do not exist yet (never alters or drops)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(metadata.create_all, checkfirst=True)
+    except _CONNECTION_ERRORS as error:
+        raise DatabaseUnavailableError(describe_connection_error(url, error)) from error
+    finally:
+        await engine.dispose()
+
+
+async def prepare_databases(settings: Settings, *, create_schema: bool) -> tuple[DatabaseUrls, bool]:
+    """Make sure both databases answer; in DEV also create missing databases and tables.
+
+    Returns the URLs and whether vector search is available. PRODUCTION never changes the schema:
+    that is what ``heavy migrate up`` is for.
+    """
+    urls = await asyncio.to_thread(resolve_database_urls, settings)
+    distinct_urls = dict.fromkeys((urls.sql, urls.vector))
+    if create_schema:
+        for url in distinct_urls:
+            await create_database_if_missing(url)
+    else:
+        for url in distinct_urls:
+            await check_database(url)
+    vector_ok = (
+        await enable_vector_extension(urls.vector)
+        if create_schema
+        else await vector_extension_installed(urls.vector)
+    )
+    if create_schema:
+        await create_missing_tables(urls.sql, sql_metadata())
+        if vector_ok:
+            await create_missing_tables(urls.vector, vector_metadata())
+    return urls, vector_ok
+
+
+async def vector_extension_installed(url: str) -> bool:
+    """Whether ``CREATE EXTENSION vector`` has been run in the database at ``url``."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'vector'"))
+    except _CONNECTION_ERRORS as error:
+        raise DatabaseUnavailableError(describe_connection_error(url, error)) from error
+    finally:
+        await engine.dispose()
+    if not found:
+        logger.warning(
+            "vector search is off: no pgvector extension in the vector database (run heavy migrate up)"
+        )
+    return bool(found)
+
+
+def _is_local_url(url: str) -> bool:
+    parsed = make_url(url)
+    return (parsed.host or "") in ("", "localhost", "127.0.0.1", "::1")  # no host: a local Unix socket

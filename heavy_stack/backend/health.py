@@ -1,0 +1,27 @@
+"""``GET /healthz``: answers 200 ``{"status": "ok", ...}`` when both databases answer, 503 otherwise.
+
+Load balancers, the Docker ``HEALTHCHECK`` and ``make run`` users all read this one endpoint.
+"""
+
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import JSONResponse, json
+
+from heavy_stack.backend.data.db_connection import DatabaseConnections
+
+health_blueprint = Blueprint("health")
+
+
+@health_blueprint.get("/healthz")
+async def healthz(request: Request) -> JSONResponse:
+    db: DatabaseConnections = request.app.ctx.db
+    checks = await db.ping()
+    healthy = all(value == "ok" for value in checks.values())
+    body = {
+        "status": "ok" if healthy else "error",
+        **checks,
+        "vector_search": "on" if db.vector_search_available else "off",
+        "environment": request.app.ctx.settings.environment.value,
+    }
+    return json(body, status=200 if healthy else 503)

@@ -1,0 +1,38 @@
+"""``heavy run``: serve the app (the embedded database starts by itself when no URL is set)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from heavy_stack.backend.data.database_setup import prepare_databases
+from heavy_stack.config import load_settings
+from heavy_stack.serving import serve
+
+
+@click.command()
+@click.option("--host", help="Interface to listen on.  [default: HEAVY_STACK_HOST, else 127.0.0.1]")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), help="Port to listen on.  [default: HEAVY_STACK_PORT, else 8000]"
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes; any worker can serve any tab.",
+)
+def run(host: str | None, port: int | None, workers: int) -> None:
+    """Serve the app until Ctrl+C (SIGINT) or SIGTERM."""
+    settings = load_settings()
+    # Fail here, with one line, rather than in every worker: databases reachable (and, in DEV,
+    # created with their tables). This process also keeps the embedded server up for the workers.
+    urls, _ = asyncio.run(prepare_databases(settings, create_schema=settings.is_dev))
+    serve(
+        settings,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        database="embedded PostgreSQL" if urls.embedded else "configured databases",
+    )

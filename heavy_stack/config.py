@@ -1,0 +1,161 @@
+"""Typed settings, read from ``HEAVY_STACK_*`` environment variables and an optional ``.env`` file.
+
+Every value is validated at start-up; a bad one stops the process with one line naming the
+variable and what it accepts (see :func:`load_settings`). ``template.env`` documents each one.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from heavy_stack.errors import ConfigurationError
+
+ENV_PREFIX = "HEAVY_STACK_"
+DEFAULT_DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
+
+_DRIVER_BY_BACKEND = {"postgresql": "asyncpg", "postgres": "asyncpg", "cockroachdb": "asyncpg"}
+_NEVER_ECHOED = frozenset({"sql_db_url", "vector_db_url", "redis_url", "secret_key"})  # may hold secrets
+_URL_HINT = "expected postgresql://user:password@host:5432/database or cockroachdb://user@host:26257/database"
+
+
+class Environment(enum.StrEnum):
+    """Where the app runs. DEV is forgiving and chatty; PRODUCTION insists on real secrets."""
+
+    DEV = "DEV"
+    PRODUCTION = "PRODUCTION"
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def normalise_database_url(value: str) -> str:
+    """Return ``value`` as an async SQLAlchemy URL (``postgresql+asyncpg://...``).
+
+    Accepts the plain ``postgresql://`` / ``postgres://`` / ``cockroachdb://`` forms people copy
+    from their provider, and the explicit ``+asyncpg`` forms.
+    """
+    try:
+        url = make_url(value.strip())
+    except ArgumentError:
+        raise ValueError(f"not a database URL ({value!r}); {_URL_HINT}") from None
+    backend = url.get_backend_name()
+    if backend not in _DRIVER_BY_BACKEND:
+        raise ValueError(f"unsupported database {backend!r} in {mask_url(value)}; {_URL_HINT}")
+    if url.drivername.partition("+")[2] not in ("", "asyncpg"):
+        raise ValueError(f"unsupported driver {url.drivername!r}; use postgresql+asyncpg:// or postgresql://")
+    if not url.database:
+        raise ValueError(f"no database name in {mask_url(value)}; {_URL_HINT}")
+    if backend == "postgres":
+        backend = "postgresql"
+    return url.set(drivername=f"{backend}+asyncpg").render_as_string(hide_password=False)
+
+
+def mask_url(url: str | URL) -> str:
+    """Render a database or Redis URL with its password replaced by ``***``, for messages and logs."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except ArgumentError:
+        return "<unparseable URL>"
+    return parsed.render_as_string(hide_password=True)
+
+
+def _check_redis_url(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError(f"not a Redis URL ({mask_url(value)}); expected redis://host:6379/0")
+    return value
+
+
+DatabaseUrl = Annotated[str, AfterValidator(normalise_database_url)]
+
+
+class Settings(BaseSettings):
+    """All configuration of a Heavy Stack process. Build it with :func:`load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    environment: Annotated[Environment, BeforeValidator(_upper)] = Environment.DEV
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    cors_header: str = Field(
+        default="",
+        description="Origins allowed to call the app cross-site: '*' or a comma-separated list; empty: off",
+    )
+    sql_db_url: DatabaseUrl | None = None
+    vector_db_url: DatabaseUrl | None = None
+    redis_url: Annotated[str | None, AfterValidator(_check_redis_url)] = None
+    secret_key: SecretStr = SecretStr(DEFAULT_DEV_SECRET_KEY)
+    data_dir: Path = Path(".heavy")
+
+    @model_validator(mode="after")
+    def _production_is_explicit(self) -> Settings:
+        if self.environment is not Environment.PRODUCTION:
+            return self
+        secret = self.secret_key.get_secret_value()
+        if secret == DEFAULT_DEV_SECRET_KEY or len(secret) < 32:
+            raise ValueError(
+                f"{ENV_PREFIX}SECRET_KEY must be set to a random value of 32+ characters in PRODUCTION "
+                "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        missing = [name for name in ("sql_db_url", "vector_db_url") if getattr(self, name) is None]
+        if missing:
+            names = " and ".join(f"{ENV_PREFIX}{name.upper()}" for name in missing)
+            raise ValueError(f"{names} must be set in PRODUCTION (the embedded database is for development)")
+        return self
+
+    @property
+    def is_dev(self) -> bool:
+        return self.environment is Environment.DEV
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_header.split(",") if origin.strip()]
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build :class:`Settings` from the environment (and ``overrides``), or raise ConfigurationError.
+
+    The error message is one line: the variable, what is wrong, and what it accepts.
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigurationError(describe_validation_error(error)) from None
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Turn pydantic's multi-line report into one line naming each variable."""
+    problems = []
+    for detail in error.errors(include_url=False):
+        message = str(detail["msg"]).removeprefix("Value error, ")
+        if detail["loc"]:
+            field = str(detail["loc"][0])
+            shown = detail.get("input")
+            echo = field not in _NEVER_ECHOED and isinstance(shown, str | int | float)
+            got = f" (got {shown!r})" if echo else ""
+            problems.append(f"{ENV_PREFIX}{field.upper()}: {message}{got}")
+        else:
+            problems.append(message)
+    return "invalid configuration: " + "; ".join(problems)
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, loaded once."""
+    return load_settings()

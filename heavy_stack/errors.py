@@ -1,0 +1,23 @@
+"""Errors a user can cause and fix, each carrying one line that names the cause and the fix.
+
+The command line prints ``str(error)`` of a :class:`HeavyStackError` as a single line and exits
+with :attr:`HeavyStackError.exit_code`; anything else is a bug and keeps its traceback.
+"""
+
+
+class HeavyStackError(Exception):
+    """Base class for errors with a one-line, user-facing message."""
+
+    exit_code: int = 1
+
+
+class ConfigurationError(HeavyStackError):
+    """A setting is missing or has a value the stack cannot use."""
+
+    exit_code = 2
+
+
+class DatabaseUnavailableError(HeavyStackError):
+    """A database could not be started or reached."""
+
+    exit_code = 3

@@ -1,0 +1,25 @@
+"""The ``<head>`` of every page: title (with the environment in DEV), viewport, stylesheets."""
+
+from __future__ import annotations
+
+from reactpy import html
+from reactpy.core.types import VdomDict
+
+from heavy_stack.config import Settings
+
+APP_TITLE = "Heavy Stack"
+STYLESHEETS = ("palette.css", "common.css", "inputs.css")
+
+
+def page_title(settings: Settings) -> str:
+    return f"{APP_TITLE} [{settings.environment.value}]" if settings.is_dev else APP_TITLE
+
+
+def page_head(settings: Settings) -> VdomDict:
+    return html.head(
+        html.title(page_title(settings)),
+        html.meta({"name": "viewport", "content": "width=device-width, initial-scale=1"}),
+        html.meta({"name": "color-scheme", "content": "light dark"}),
+        html.link({"rel": "icon", "href": "/static/favicon.svg", "type": "image/svg+xml"}),
+        *(html.link({"rel": "stylesheet", "href": f"/static/css/{name}"}) for name in STYLESHEETS),
+    )

@@ -1,0 +1,55 @@
+"""Starts Sanic on the app in ``heavy_stack.main``, in one process or with a worker per process."""
+
+from __future__ import annotations
+
+import errno
+import socket
+
+import click
+from sanic import Sanic
+from sanic.worker.loader import AppLoader
+
+from heavy_stack.config import Settings
+from heavy_stack.errors import HeavyStackError
+
+APP_MODULE = "heavy_stack.main:app"
+
+
+def serve(settings: Settings, *, host: str, port: int, workers: int, database: str) -> None:
+    """Block serving ``heavy_stack.main:app`` until SIGINT / SIGTERM, then shut down gracefully."""
+    check_port_free(host, port)
+    loader = AppLoader(module_input=APP_MODULE)
+    app = loader.load()
+    app.prepare(
+        host=host,
+        port=port,
+        workers=workers,
+        single_process=workers == 1,
+        motd=False,
+        access_log=False,
+    )
+    click.echo(
+        f"Heavy Stack ({settings.environment.value}, {database}) serving on http://{host}:{port} "
+        f"with {workers} worker{'s' if workers != 1 else ''}; Ctrl+C stops it"
+    )
+    if workers == 1:
+        Sanic.serve_single(app)
+    else:
+        Sanic.serve(primary=app, app_loader=loader)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raise a one-line error if ``host:port`` cannot be bound (Sanic would print a traceback)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            reason = (
+                "is already in use"
+                if error.errno == errno.EADDRINUSE
+                else f"cannot be used ({error.strerror})"
+            )
+            raise HeavyStackError(
+                f"{host}:{port} {reason}; pick another with --port or HEAVY_STACK_PORT"
+            ) from None

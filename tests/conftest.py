@@ -1,0 +1,80 @@
+"""Fixtures shared by every suite: one embedded PostgreSQL per test session, settings that point
+at it, per-test database sessions rolled back at the end, and the running app."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from heavy_stack.backend.data.database_setup import DatabaseUrls, create_engine, prepare_databases
+from heavy_stack.backend.data.embedded_postgres import (
+    EmbeddedPostgres,
+    embedded_postgres,
+    stop_embedded_postgres,
+)
+from heavy_stack.config import ENV_PREFIX, Settings, load_settings
+from tests.support.servers import ServerProcess, heavy_server
+
+# Tests are hermetic: the developer's shell settings must not leak in.
+for _name in [name for name in os.environ if name.startswith(ENV_PREFIX)]:
+    del os.environ[_name]
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("heavy-data")
+
+
+@pytest.fixture(scope="session")
+def embedded_server(data_dir: Path) -> Iterator[EmbeddedPostgres]:
+    """The session's embedded PostgreSQL; stopped at the end (after every server using it)."""
+    server = embedded_postgres(data_dir)
+    yield server
+    stop_embedded_postgres()
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path, embedded_server: EmbeddedPostgres) -> Settings:
+    """DEV settings on the session's embedded database, ignoring any .env file."""
+    return load_settings(_env_file=None, data_dir=data_dir)
+
+
+@pytest.fixture(scope="session")
+def server_env(data_dir: Path, embedded_server: EmbeddedPostgres) -> dict[str, str]:
+    """Environment for a ``heavy`` subprocess that shares the session's embedded database."""
+    return {f"{ENV_PREFIX}DATA_DIR": str(data_dir), f"{ENV_PREFIX}ENVIRONMENT": "DEV"}
+
+
+@pytest.fixture(scope="session")
+async def database_urls(settings: Settings) -> DatabaseUrls:
+    urls, vector_ok = await prepare_databases(settings, create_schema=True)
+    assert vector_ok, "the embedded PostgreSQL ships pgvector"
+    return urls
+
+
+@pytest.fixture(scope="session")
+async def sql_engine(database_urls: DatabaseUrls) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_urls.sql)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def vector_engine(database_urls: DatabaseUrls) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_urls.vector)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    server_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """``heavy run`` in a subprocess on a free port, sharing the session's embedded database."""
+    log_path = tmp_path_factory.mktemp("live-server") / "server.log"
+    with heavy_server(["run"], server_env, log_path) as server:
+        yield server
