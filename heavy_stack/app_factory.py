@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reactpy.backend.sanic import Options, configure
+from reactpy.core.types import RootComponentConstructor
 from sanic import Sanic
 from sanic_cors import CORS
 
@@ -31,8 +32,16 @@ REQUEST_MAX_BYTES = 1_000_000
 WEBSOCKET_MAX_BYTES = 256 * 1024
 
 
-def create_app(settings: Settings | None = None, *, name: str = APP_NAME) -> Sanic[Any, Any]:
-    """A fully configured app. Nothing here touches the database: that happens on server start."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    name: str = APP_NAME,
+    root: RootComponentConstructor = Root,
+) -> Sanic[Any, Any]:
+    """A fully configured app. Nothing here touches the database: that happens on server start.
+
+    ``root`` is the page's root component (tests serve small apps of their own through it).
+    """
     settings = settings or get_settings()
     apply_reactpy_patches()
 
@@ -45,7 +54,7 @@ def create_app(settings: Settings | None = None, *, name: str = APP_NAME) -> San
     register_database_lifecycle(app, settings)
     app.blueprint(health_blueprint)
     app.static("/static", STATIC_DIR, name="static")
-    configure(app, Root, Options(head=page_head(settings)))
+    configure(app, root, Options(head=page_head(settings)))
     if settings.cors_origins:
         CORS(app, origins=settings.cors_origins)
     return app

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from heavy_stack.backend.data.database_setup import DatabaseUrls, create_engine, prepare_databases
+from heavy_stack.backend.data.db_connection import db_session_var, vector_db_session_var
 from heavy_stack.backend.data.embedded_postgres import (
     EmbeddedPostgres,
     embedded_postgres,
@@ -34,7 +38,7 @@ def embedded_server(data_dir: Path) -> Iterator[EmbeddedPostgres]:
     """The session's embedded PostgreSQL; stopped at the end (after every server using it)."""
     server = embedded_postgres(data_dir)
     yield server
-    stop_embedded_postgres()
+    stop_embedded_postgres(data_dir)
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +72,39 @@ async def vector_engine(database_urls: DatabaseUrls) -> AsyncIterator[AsyncEngin
     engine = create_engine(database_urls.vector)
     yield engine
     await engine.dispose()
+
+
+@asynccontextmanager
+async def _rolled_back_session(
+    engine: AsyncEngine, session_var: ContextVar[AsyncSession | None]
+) -> AsyncIterator[AsyncSession]:
+    """A session inside a transaction that is always rolled back; commits become savepoints."""
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        session = AsyncSession(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        token = session_var.set(session)
+        try:
+            yield session
+        finally:
+            session_var.reset(token)
+            await session.close()
+            await transaction.rollback()
+
+
+@pytest.fixture
+async def db_session(sql_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """A session on the SQL database, set as the current one; everything is rolled back after the test."""
+    async with _rolled_back_session(sql_engine, db_session_var) as session:
+        yield session
+
+
+@pytest.fixture
+async def vector_db_session(vector_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """Like ``db_session``, on the vector database."""
+    async with _rolled_back_session(vector_engine, vector_db_session_var) as session:
+        yield session
 
 
 @pytest.fixture(scope="session")

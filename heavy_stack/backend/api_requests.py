@@ -29,6 +29,7 @@ class HeavyContext:
     vector_db_session: AsyncSession
     sessionmaker: SessionMaker
     vector_sessionmaker: SessionMaker
+    vector_search_available: bool
 
 
 def request_user(request_ctx: Any) -> User | AnonymousUser:
@@ -59,6 +60,7 @@ async def open_heavy_context(request_ctx: Any) -> AsyncIterator[HeavyContext]:
             vector_db_session=vector_db_session,
             sessionmaker=sessionmaker,
             vector_sessionmaker=vector_sessionmaker,
+            vector_search_available=getattr(request_ctx, "vector_search_available", False),
         )
     finally:
         db_session_var.reset(db_token)

@@ -29,6 +29,7 @@ def register_database_lifecycle(app: Sanic[Any, Any], settings: Settings) -> Non
         db: DatabaseConnections = request.app.ctx.db
         request.ctx.sessionmaker = db.sessionmaker
         request.ctx.vector_sessionmaker = db.vector_sessionmaker
+        request.ctx.vector_search_available = db.vector_search_available
 
     app.register_listener(open_databases, "before_server_start")
     app.register_listener(close_databases, "after_server_stop")

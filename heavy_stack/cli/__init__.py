@@ -27,9 +27,11 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
+    from heavy_stack.cli.pave_db import pave_db
     from heavy_stack.cli.run import run
 
-    cli.add_command(run)
+    for command in (run, pave_db):
+        cli.add_command(command)
 
 
 _register_commands()

@@ -100,11 +100,13 @@ def embedded_postgres(data_dir: Path) -> EmbeddedPostgres:
     return server
 
 
-def stop_embedded_postgres() -> None:
-    """Release every embedded server this process started (the last user stops each)."""
-    while _servers:
-        _, server = _servers.popitem()
-        server.stop()
+def stop_embedded_postgres(data_dir: Path | None = None) -> None:
+    """Release the embedded server of ``data_dir`` (or all of them); the last user stops each."""
+    keys = [(data_dir / "pgdata").resolve()] if data_dir is not None else list(_servers)
+    for key in keys:
+        server = _servers.pop(key, None)
+        if server is not None:
+            server.stop()
 
 
 def _forget_exited_processes(handles_file: Path) -> None:

@@ -3,6 +3,7 @@
 from reactpy import component, html, use_state
 from reactpy_router import link
 
+from heavy_stack.frontend.components.vector_search_section import VectorSearchSection
 from heavy_stack.frontend.reactpy_util import heavy_event
 from heavy_stack.frontend.types import Component
 
@@ -14,6 +15,7 @@ def LandingPage() -> Component:
         html.h1("Heavy Stack"),
         html.p("Full-stack web apps in Python, top to bottom."),
         ClickCounter(),
+        VectorSearchSection(),
         html.p(link({"to": "/other", "id": "to-other-page"}, "Another page")),
     )
 

@@ -1,0 +1,51 @@
+"""Users: create (with their key pair), look up, rename."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from heavy_stack.backend.data.model_managers.base import BaseManager
+from heavy_stack.backend.data.model_mungers.base import ModelMunger
+from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger, UserSQLModelMunger
+from heavy_stack.backend.data.repositories.user_repository import UserRepository
+from heavy_stack.backend.data.sql_models.user import SQLUser, UserId
+from heavy_stack.backend.key_derivation import derive_passphrase
+
+T = TypeVar("T")
+
+MAX_DISPLAY_NAME_LENGTH = 100
+
+
+def user_key_passphrase(user_id: UserId) -> bytes:
+    """The passphrase that protects a user's private key: derived per user from SECRET_KEY."""
+    return derive_passphrase("user-private-key", user_id.bytes)
+
+
+class UserManager(BaseManager[T, SQLUser]):
+    possible_mungers = (UserModelMunger, UserSQLModelMunger)
+
+    def __init__(self, munger: ModelMunger[T, SQLUser], repository: UserRepository | None = None) -> None:
+        super().__init__(munger)
+        self.repository = repository or UserRepository()
+
+    async def create_user(self, *, display_name: str) -> T:
+        user = SQLUser(display_name=_clean_display_name(display_name))
+        user.generate_public_private_keys(user_key_passphrase(user.id))
+        created = self.munger.to_model(await self.repository.create_user(user))
+        assert created is not None
+        return created
+
+    async def get_user(self, user_id: UserId) -> T | None:
+        return self.munger.to_model(await self.repository.get_user(user_id))
+
+    async def rename_user(self, user_id: UserId, display_name: str) -> T | None:
+        return self.munger.to_model(
+            await self.repository.update_user(user_id, display_name=_clean_display_name(display_name))
+        )
+
+
+def _clean_display_name(display_name: str) -> str:
+    cleaned = " ".join(display_name.split())
+    if len(cleaned) > MAX_DISPLAY_NAME_LENGTH:
+        raise ValueError(f"a display name has at most {MAX_DISPLAY_NAME_LENGTH} characters")
+    return cleaned

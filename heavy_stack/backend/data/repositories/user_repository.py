@@ -1,0 +1,31 @@
+"""All SQL about users."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from heavy_stack.backend.data.repositories.base import SQLRepositoryBase
+from heavy_stack.backend.data.sql_models.heavy_model import utc_now
+from heavy_stack.backend.data.sql_models.user import SQLUser, UserId
+
+
+class UserRepository(SQLRepositoryBase):
+    async def create_user(self, user: SQLUser) -> SQLUser:
+        """Insert ``user`` (flushed, so database defaults and constraints apply now; not committed)."""
+        self.session.add(user)
+        await self.session.flush()
+        return user
+
+    async def get_user(self, user_id: UserId) -> SQLUser | None:
+        result = await self.session.exec(select(SQLUser).where(SQLUser.id == user_id))
+        return result.first()
+
+    async def update_user(self, user_id: UserId, *, display_name: str) -> SQLUser | None:
+        """Change a user's display name; None if there is no such user."""
+        user = await self.get_user(user_id)
+        if user is None:
+            return None
+        user.display_name = display_name
+        user.updated_at = utc_now()
+        await self.session.flush()
+        return user

@@ -1,0 +1,110 @@
+"""Vector search, end to end: add short texts, then find the ones nearest to a query.
+
+The pattern to copy: async handlers receive a HeavyContext, call a manager, commit explicitly
+when they write, and put shared models (never SQL models) into state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reactpy import component, html, use_state
+
+from heavy_stack.backend.api_requests import HeavyContext
+from heavy_stack.backend.data.model_managers.document_manager import DocumentManager
+from heavy_stack.backend.data.model_mungers.document_mungers import DocumentModelMunger
+from heavy_stack.backend.data.sql_models.document import MAX_DOCUMENT_LENGTH
+from heavy_stack.frontend.reactpy_util import heavy_event, heavy_use_effect
+from heavy_stack.frontend.types import Component
+from heavy_stack.shared_models.document import DocumentMatch
+
+VECTOR_SEARCH_OFF = (
+    "Vector search is off: the vector database has no pgvector extension. "
+    "Leave the database URLs unset to use the embedded PostgreSQL, which has it."
+)
+
+
+def document_manager() -> DocumentManager:
+    return DocumentManager(DocumentModelMunger())
+
+
+@component
+def VectorSearchSection() -> Component:
+    new_text, set_new_text = use_state("")
+    query, set_query = use_state("")
+    no_matches: tuple[DocumentMatch, ...] = ()
+    matches, set_matches = use_state(no_matches)
+    document_count, set_document_count = use_state(0)
+    message, set_message = use_state("")
+    available, set_available = use_state(True)
+
+    async def load_count(context: HeavyContext) -> None:
+        if not context.vector_search_available:
+            set_available(False)
+            return
+        set_document_count(await document_manager().repository.count_documents())
+
+    heavy_use_effect(load_count)
+
+    async def add_document(context: HeavyContext, _event: dict[str, Any]) -> None:
+        try:
+            document = await document_manager().add_document(new_text)
+        except ValueError as error:
+            set_message(str(error))
+            return
+        await context.vector_db_session.commit()
+        set_new_text("")
+        set_document_count(lambda count: count + 1)
+        set_message(f"Added: {document.content}")
+
+    async def search(context: HeavyContext, _event: dict[str, Any]) -> None:
+        set_matches(tuple(await document_manager().search(query, limit=5)))
+
+    if not available:
+        return html.section(
+            {"class_name": "section", "id": "vector-search"},
+            html.h2("Vector search"),
+            html.p({"id": "vector-search-off"}, VECTOR_SEARCH_OFF),
+        )
+
+    return html.section(
+        {"class_name": "section", "id": "vector-search"},
+        html.h2("Vector search"),
+        html.p(
+            "Store short texts, then search them by similarity (pgvector, HNSW index, cosine distance). "
+            f"{document_count} stored."
+        ),
+        html.form(
+            {"id": "add-document-form", "on_submit": heavy_event(add_document, prevent_default=True)},
+            html.input(
+                {
+                    "id": "new-document",
+                    "aria_label": "Text to store",
+                    "value": new_text,
+                    "max_length": MAX_DOCUMENT_LENGTH,
+                    "on_change": heavy_event(lambda event: set_new_text(event["target"]["value"])),
+                }
+            ),
+            html.button({"id": "add-document", "type": "submit"}, "Store"),
+        ),
+        html.p({"id": "vector-search-message", "role": "status"}, message),
+        html.form(
+            {"id": "search-form", "on_submit": heavy_event(search, prevent_default=True)},
+            html.input(
+                {
+                    "id": "search-query",
+                    "aria_label": "Search query",
+                    "value": query,
+                    "on_change": heavy_event(lambda event: set_query(event["target"]["value"])),
+                }
+            ),
+            html.button({"id": "search-documents", "type": "submit"}, "Search"),
+        ),
+        html.ol(
+            {"id": "search-results"},
+            [
+                html.li({"key": str(match.document.id)}, f"{match.document.content} ({match.similarity:.2f})")
+                for match in matches
+            ],
+        ),
+    )

@@ -1,0 +1,102 @@
+"""``heavy pave-db`` rebuilds every table, and refuses servers that are not on this machine."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from heavy_stack.backend.data.database_setup import create_engine
+from heavy_stack.backend.data.embedded_postgres import EmbeddedPostgres
+from heavy_stack.backend.data.pave_db import RemoteDatabaseRefusedError, pave_databases
+from heavy_stack.config import load_settings
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+async def scratch_data_dir(tmp_path: Path) -> AsyncIterator[Path]:
+    """A data folder of its own: paving must never touch the session's database."""
+    yield tmp_path
+    EmbeddedPostgres(tmp_path).stop()
+
+
+async def _table_names(url: str) -> set[str]:
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        names = await connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+        result = set(names.all())
+    await engine.dispose()
+    return result
+
+
+class TestPaveDatabases:
+    async def test_creates_databases_extension_and_tables_then_empties_them(
+        self, scratch_data_dir: Path
+    ) -> None:
+        settings = load_settings(_env_file=None, data_dir=scratch_data_dir)
+
+        report = await pave_databases(settings)
+        engine = create_engine(report.urls.sql)
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO users (id, created_at, updated_at, display_name) "
+                    "VALUES (gen_random_uuid(), now(), now(), 'gone soon')"
+                )
+            )
+        await pave_databases(settings)
+        async with engine.connect() as connection:
+            remaining = await connection.scalar(text("SELECT count(*) FROM users"))
+        await engine.dispose()
+
+        assert report.sql_tables == ["users"]
+        assert report.vector_tables == ["documents"]
+        assert "users" in await _table_names(report.urls.sql)
+        assert "documents" in await _table_names(report.urls.vector)
+        assert remaining == 0
+
+    async def test_refuses_a_server_that_is_not_local(self, tmp_path: Path) -> None:
+        settings = load_settings(
+            _env_file=None, data_dir=tmp_path, sql_db_url="postgresql://u:pw@db.example.com/app"
+        )
+
+        with pytest.raises(RemoteDatabaseRefusedError, match=r"db\.example\.com.*--i-know-this-is-not-local"):
+            await pave_databases(settings)
+
+
+class TestPaveDbCommand:
+    def test_refusal_is_one_line_and_a_non_zero_exit(self, tmp_path: Path) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", "heavy_stack", "pave-db"],
+            env={**os.environ, "HEAVY_STACK_SQL_DB_URL": "postgresql://u:pw@db.example.com/app"},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+        assert result.returncode == 2
+        assert result.stderr.strip().count("\n") == 0
+        assert "refusing to pave postgresql+asyncpg://u:***@db.example.com/app" in result.stderr
+        assert "pw" not in result.stderr.replace("pave", "")
+
+    def test_dev_script_paves_like_the_command(self, tmp_path: Path) -> None:
+        project_root = Path(__file__).resolve().parents[2]
+        result = subprocess.run(
+            [sys.executable, str(project_root / "dev_scripts" / "pave_db.py")],
+            env={**os.environ, "HEAVY_STACK_DATA_DIR": str(tmp_path)},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+        assert result.returncode == 0, result.stderr
+        assert "users" in result.stdout
+        assert "documents" in result.stdout
