@@ -15,8 +15,10 @@ from reactpy.core.types import RootComponentConstructor
 from sanic import Sanic
 from sanic_cors import CORS
 
+from heavy_stack.backend.auth import register_auth
 from heavy_stack.backend.health import health_blueprint
 from heavy_stack.backend.lifecycle import register_database_lifecycle
+from heavy_stack.backend.security_headers import register_security_headers
 from heavy_stack.config import Settings, get_settings
 from heavy_stack.frontend.page_head import page_head
 from heavy_stack.frontend.root import Root
@@ -52,6 +54,8 @@ def create_app(
     app.ctx.settings = settings
 
     register_database_lifecycle(app, settings)
+    register_auth(app, settings)
+    register_security_headers(app, settings)
     app.blueprint(health_blueprint)
     app.static("/static", STATIC_DIR, name="static")
     configure(app, root, Options(head=page_head(settings)))

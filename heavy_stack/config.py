@@ -102,6 +102,8 @@ class Settings(BaseSettings):
     redis_url: Annotated[str | None, AfterValidator(_check_redis_url)] = None
     secret_key: SecretStr = SecretStr(DEFAULT_DEV_SECRET_KEY)
     data_dir: Path = Path(".heavy")
+    secrets_dir: Path = Field(default=Path("/run/secrets"), description="where PRODUCTION reads secret files")
+    session_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=60, description="how long a login lasts")
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Settings:

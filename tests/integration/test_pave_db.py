@@ -55,7 +55,7 @@ class TestPaveDatabases:
             remaining = await connection.scalar(text("SELECT count(*) FROM users"))
         await engine.dispose()
 
-        assert report.sql_tables == ["users"]
+        assert report.sql_tables == ["login_attempts", "login_sessions", "users"]
         assert report.vector_tables == ["documents"]
         assert "users" in await _table_names(report.urls.sql)
         assert "documents" in await _table_names(report.urls.vector)

@@ -12,6 +12,8 @@ import logging
 from dataclasses import dataclass
 
 import asyncpg
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -186,6 +188,17 @@ async def vector_extension_installed(url: str) -> bool:
             "vector search is off: no pgvector extension in the vector database (run heavy migrate up)"
         )
     return bool(found)
+
+
+async def connect_redis(url: str) -> Redis:
+    """A Redis client that has answered a PING, or DatabaseUnavailableError naming the URL."""
+    client: Redis = Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS)
+    try:
+        await client.ping()
+    except (RedisError, OSError) as error:
+        await client.aclose()
+        raise DatabaseUnavailableError(f"cannot reach Redis at {mask_url(url)}: {error}") from error
+    return client
 
 
 def _is_local_url(url: str) -> bool:

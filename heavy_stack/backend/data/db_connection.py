@@ -13,11 +13,17 @@ import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from heavy_stack.backend.data.database_setup import DatabaseUrls, create_engine, prepare_databases
+from heavy_stack.backend.data.database_setup import (
+    DatabaseUrls,
+    connect_redis,
+    create_engine,
+    prepare_databases,
+)
 from heavy_stack.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -40,6 +46,7 @@ class DatabaseConnections:
     sessionmaker: SessionMaker
     vector_sessionmaker: SessionMaker
     vector_search_available: bool
+    redis: Redis | None = None
 
     async def ping(self) -> dict[str, str]:
         """``{"database": "ok" | error, "vector_database": ...}`` for the health endpoint."""
@@ -51,12 +58,20 @@ class DatabaseConnections:
                 report[name] = "ok"
             except Exception as error:
                 report[name] = f"unreachable: {type(error).__name__}"
+        if self.redis is not None:
+            try:
+                await self.redis.ping()
+                report["redis"] = "ok"
+            except Exception as error:
+                report["redis"] = f"unreachable: {type(error).__name__}"
         return report
 
     async def close(self) -> None:
         await self.sql_engine.dispose()
         if self.vector_engine is not self.sql_engine:
             await self.vector_engine.dispose()
+        if self.redis is not None:
+            await self.redis.aclose()
 
 
 def make_sessionmaker(engine: AsyncEngine) -> SessionMaker:
@@ -67,6 +82,7 @@ def make_sessionmaker(engine: AsyncEngine) -> SessionMaker:
 async def open_database_connections(settings: Settings) -> DatabaseConnections:
     """Prepare the databases and open this process's engines."""
     urls, vector_ok = await prepare_databases(settings, create_schema=settings.is_dev)
+    redis = await connect_redis(settings.redis_url) if settings.redis_url else None
     sql_engine = create_engine(urls.sql, pool_pre_ping=True)
     vector_engine = sql_engine if urls.vector == urls.sql else create_engine(urls.vector, pool_pre_ping=True)
     return DatabaseConnections(
@@ -76,4 +92,5 @@ async def open_database_connections(settings: Settings) -> DatabaseConnections:
         sessionmaker=make_sessionmaker(sql_engine),
         vector_sessionmaker=make_sessionmaker(vector_engine),
         vector_search_available=vector_ok,
+        redis=redis,
     )

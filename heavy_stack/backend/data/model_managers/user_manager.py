@@ -28,8 +28,13 @@ class UserManager(BaseManager[T, SQLUser]):
         super().__init__(munger)
         self.repository = repository or UserRepository()
 
-    async def create_user(self, *, display_name: str) -> T:
-        user = SQLUser(display_name=_clean_display_name(display_name))
+    async def create_user(
+        self, *, display_name: str, email: str | None = None, password_hash: str | None = None
+    ) -> T:
+        """A new user with a fresh key pair (flushed, not committed)."""
+        user = SQLUser(
+            display_name=_clean_display_name(display_name), email=email, password_hash=password_hash
+        )
         user.generate_public_private_keys(user_key_passphrase(user.id))
         created = self.munger.to_model(await self.repository.create_user(user))
         assert created is not None

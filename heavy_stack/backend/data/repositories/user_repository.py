@@ -20,6 +20,18 @@ class UserRepository(SQLRepositoryBase):
         result = await self.session.exec(select(SQLUser).where(SQLUser.id == user_id))
         return result.first()
 
+    async def get_user_by_email(self, email: str) -> SQLUser | None:
+        """``email`` must already be normalised (see ``account_manager.normalise_email``)."""
+        result = await self.session.exec(select(SQLUser).where(SQLUser.email == email))
+        return result.first()
+
+    async def set_password_hash(self, user_id: UserId, password_hash: str) -> None:
+        user = await self.get_user(user_id)
+        if user is not None:
+            user.password_hash = password_hash
+            user.updated_at = utc_now()
+            await self.session.flush()
+
     async def update_user(self, user_id: UserId, *, display_name: str) -> SQLUser | None:
         """Change a user's display name; None if there is no such user."""
         user = await self.get_user(user_id)

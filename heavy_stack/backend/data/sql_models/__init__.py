@@ -6,9 +6,19 @@ from sqlalchemy import MetaData
 
 from heavy_stack.backend.data.sql_models.document import SQLDocument
 from heavy_stack.backend.data.sql_models.heavy_model import HeavyModel, VectorHeavyModel
+from heavy_stack.backend.data.sql_models.login_session import SQLLoginAttempts, SQLLoginSession
 from heavy_stack.backend.data.sql_models.user import SQLUser
 
-__all__ = ["HeavyModel", "SQLDocument", "SQLUser", "VectorHeavyModel", "sql_metadata", "vector_metadata"]
+__all__ = [
+    "HeavyModel",
+    "SQLDocument",
+    "SQLLoginAttempts",
+    "SQLLoginSession",
+    "SQLUser",
+    "VectorHeavyModel",
+    "sql_metadata",
+    "vector_metadata",
+]
 
 
 def sql_metadata() -> MetaData:

@@ -35,6 +35,8 @@ class SQLUser(HeavyModel, table=True):
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
     display_name: str = Field(default="", max_length=100)
+    email: str | None = Field(default=None, max_length=320, unique=True, description="normalised: lower case")
+    password_hash: str | None = Field(default=None, max_length=200, description="argon2id, PHC string format")
     public_key: bytes | None = Field(default=None, description="PEM, SubjectPublicKeyInfo")
     encrypted_private_key: bytes | None = Field(
         default=None, description="PEM, PKCS#8, encrypted with a passphrase derived from the app secret"

@@ -1,0 +1,220 @@
+"""Sign-up, login and logout over plain HTML form posts, and the user of every request.
+
+Why form posts and not websocket events: the session cookie must be HttpOnly (JavaScript, and so
+any injected script, cannot read it), and only an HTTP response can set such a cookie. The login
+page is a ReactPy page whose form posts natively to ``/auth/login``; the response sets the cookie
+(a new session id: no fixation) and redirects, and the reloaded page opens a new websocket that
+carries the cookie. Passwords never travel through the websocket or live in component state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from sanic import Blueprint, HTTPResponse, Request, Sanic
+from sanic.exceptions import Forbidden
+from sanic.request import RequestParameters
+from sanic.response import json, redirect
+
+from heavy_stack.backend.api_requests import open_heavy_context
+from heavy_stack.backend.data.db_connection import DatabaseConnections
+from heavy_stack.backend.data.model_managers.account_manager import AccountError, AccountManager
+from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger
+from heavy_stack.backend.data.repositories.user_repository import UserRepository
+from heavy_stack.backend.data.sql_models.user import UserId
+from heavy_stack.backend.login_throttle import LoginThrottle, create_login_throttle
+from heavy_stack.backend.same_origin import is_same_origin
+from heavy_stack.backend.sessions import SESSION_COOKIE, LoginSession, SessionStore, create_session_store
+from heavy_stack.config import Settings
+from heavy_stack.shared_models.user import ANONYMOUS_USER
+
+logger = logging.getLogger(__name__)
+
+auth_blueprint = Blueprint("auth", url_prefix="/auth")
+
+# Requests that never need to know the user (and so cost no session lookup).
+_ANONYMOUS_PATHS = ("/static/", "/_reactpy/assets/", "/_reactpy/modules/", "/healthz")
+_MAX_FIELD_LENGTH = 1024
+SWEEP_INTERVAL_SECONDS = 600
+
+
+def register_auth(app: Sanic[Any, Any], settings: Settings) -> None:
+    """Session store, login throttle, the user of each request, and the /auth routes."""
+
+    async def open_stores(app: Sanic[Any, Any]) -> None:
+        db: DatabaseConnections = app.ctx.db
+        ttl = timedelta(seconds=settings.session_ttl_seconds)
+        app.ctx.session_store = create_session_store(ttl, db.sessionmaker, db.redis)
+        app.ctx.login_throttle = create_login_throttle(db.sessionmaker, db.redis)
+        app.ctx.session_sweeper = asyncio.create_task(_sweep_expired_sessions(app.ctx.session_store))
+
+    async def close_stores(app: Sanic[Any, Any]) -> None:
+        sweeper: asyncio.Task[None] | None = getattr(app.ctx, "session_sweeper", None)
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+
+    app.register_listener(open_stores, "before_server_start")  # after the databases open
+    app.register_listener(close_stores, "before_server_stop")
+    app.register_middleware(load_user, "request")
+    app.blueprint(auth_blueprint)
+
+
+async def load_user(request: Request) -> None:
+    """Put the signed-in user (or the anonymous one) on ``request.ctx``; websockets included."""
+    request.ctx.user = ANONYMOUS_USER
+    request.ctx.login_session = None
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id or request.path.startswith(_ANONYMOUS_PATHS):
+        return
+    store: SessionStore = request.app.ctx.session_store
+    login_session = await store.get(session_id)
+    if login_session is None:
+        return
+    db: DatabaseConnections = request.app.ctx.db
+    async with db.sessionmaker() as session:
+        user = UserModelMunger().to_model(
+            await UserRepository(session).get_user(UserId(login_session.user_id))
+        )
+    if user is not None:
+        request.ctx.user = user
+        request.ctx.login_session = login_session
+
+
+@auth_blueprint.post("/signup")
+async def sign_up(request: Request) -> HTTPResponse:
+    _require_same_origin(request)
+    next_path = safe_next_path(_form(request).get("next"))
+    async with open_heavy_context(request.ctx) as context:
+        accounts = AccountManager(UserModelMunger(), _throttle(request))
+        try:
+            user = await accounts.sign_up(
+                email=_field(request, "email"),
+                password=_field(request, "password"),
+                display_name=_field(request, "display_name"),
+            )
+        except AccountError as error:
+            return redirect(_page_url("/signup", error=error.code, next_path=next_path), status=303)
+        await context.db_session.commit()
+    logger.info("account created for user %s", user.id)
+    return await _start_session(request, user.id, next_path)
+
+
+@auth_blueprint.post("/login")
+async def log_in(request: Request) -> HTTPResponse:
+    _require_same_origin(request)
+    next_path = safe_next_path(_form(request).get("next"))
+    async with open_heavy_context(request.ctx) as context:
+        accounts = AccountManager(UserModelMunger(), _throttle(request))
+        try:
+            user = await accounts.authenticate(
+                email=_field(request, "email"),
+                password=_field(request, "password"),
+                address=client_address(request),
+            )
+        except AccountError as error:
+            return redirect(_page_url("/login", error=error.code, next_path=next_path), status=303)
+        await context.db_session.commit()  # a password rehash, if one was due
+    return await _start_session(request, user.id, next_path)
+
+
+@auth_blueprint.post("/logout")
+async def log_out(request: Request) -> HTTPResponse:
+    _require_same_origin(request)
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        await _store(request).delete(session_id)
+    response = redirect("/", status=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@auth_blueprint.get("/me")
+async def who_am_i(request: Request) -> HTTPResponse:
+    """The current user as JSON (for scripts and API clients; pages get it from HeavyContext)."""
+    user = request.ctx.user
+    body: dict[str, Any] = {"authenticated": user.is_authenticated, "display_name": user.display_name}
+    if user.is_authenticated:
+        body["id"] = str(user.id)
+    return json(body)
+
+
+def safe_next_path(value: str | None) -> str:
+    """Only paths on this site: an open redirect would make our login page a phishing tool."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value or len(value) > 500:
+        return "/"
+    return value
+
+
+def client_address(request: Request) -> str:
+    """The client's address (behind a proxy, configure Sanic's PROXIES_COUNT or FORWARDED_SECRET)."""
+    return str(request.remote_addr or request.ip or "unknown")
+
+
+async def _start_session(request: Request, user_id: Any, next_path: str) -> HTTPResponse:
+    session = await _store(request).rotate(request.cookies.get(SESSION_COOKIE), user_id)
+    response = redirect(next_path, status=303)
+    set_session_cookie(response, session, secure=not request.app.ctx.settings.is_dev)
+    return response
+
+
+def set_session_cookie(response: HTTPResponse, session: LoginSession, *, secure: bool) -> None:
+    response.add_cookie(
+        SESSION_COOKIE,
+        session.id,
+        path="/",
+        httponly=True,
+        samesite="Lax",
+        secure=secure,
+        max_age=int(_store_ttl_seconds(session)),
+    )
+
+
+def _store_ttl_seconds(session: LoginSession) -> float:
+    return max(0.0, (session.expires_at - datetime.now(UTC)).total_seconds())
+
+
+def _page_url(path: str, *, error: str, next_path: str) -> str:
+    query = {"error": error} | ({"next": next_path} if next_path != "/" else {})
+    return f"{path}?{urlencode(query)}"
+
+
+def _form(request: Request) -> RequestParameters:
+    return request.form or RequestParameters()
+
+
+def _field(request: Request, name: str) -> str:
+    return str(_form(request).get(name) or "")[:_MAX_FIELD_LENGTH]
+
+
+def _require_same_origin(request: Request) -> None:
+    if not is_same_origin(request, request.app.ctx.settings.cors_origins):
+        raise Forbidden("cross-site form posts are not allowed")
+
+
+def _store(request: Request) -> SessionStore:
+    store: SessionStore = request.app.ctx.session_store
+    return store
+
+
+def _throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.ctx.login_throttle
+    return throttle
+
+
+async def _sweep_expired_sessions(store: SessionStore) -> None:
+    while True:
+        try:
+            swept = await store.sweep_expired()
+        except Exception:
+            logger.exception("sweeping expired login sessions failed; trying again later")
+        else:
+            if swept:
+                logger.info("swept %d expired login sessions", swept)
+        await asyncio.sleep(SWEEP_INTERVAL_SECONDS)

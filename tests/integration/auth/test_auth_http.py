@@ -1,0 +1,257 @@
+"""The account flow over real HTTP: cookies, fixation, forged and expired ids, limits, headers."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from http.cookies import SimpleCookie
+from typing import Any
+
+import httpx
+import pytest
+from sanic import Request
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from heavy_stack.app_factory import create_app
+from heavy_stack.backend.data.database_setup import DatabaseUrls
+from heavy_stack.backend.data.db_connection import SessionMaker
+from heavy_stack.backend.sessions import SESSION_COOKIE, PostgresSessionStore
+from heavy_stack.config import Settings, load_settings
+from tests.factories import create_user_committed
+from tests.support.servers import serve_in_process
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "a perfectly fine password"
+_app_numbers = itertools.count()
+
+
+@pytest.fixture
+def serve(settings: Settings) -> Callable[..., Any]:
+    def start(app_settings: Settings | None = None) -> Any:
+        return serve_in_process(create_app(app_settings or settings, name=f"auth_http_{next(_app_numbers)}"))
+
+    return start
+
+
+@pytest.fixture
+async def base_url(serve: Callable[..., Any]) -> AsyncIterator[str]:
+    async with serve() as url:
+        yield url
+
+
+def new_email() -> str:
+    return f"user-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def session_cookie(response: httpx.Response) -> SimpleCookie:
+    cookie = SimpleCookie()
+    for header in response.headers.get_list("set-cookie"):
+        cookie.load(header)
+    return cookie
+
+
+def with_session(session_id: str | None) -> dict[str, str]:
+    """Headers sending exactly this session cookie (tests clear the client's own cookie jar)."""
+    return {"cookie": f"{SESSION_COOKIE}={session_id}"} if session_id else {}
+
+
+async def post(
+    http: httpx.AsyncClient, path: str, data: dict[str, str], session_id: str | None = None, **headers: str
+) -> httpx.Response:
+    http.cookies.clear()
+    return await http.post(path, data=data, headers={**with_session(session_id), **headers})
+
+
+async def sign_up(http: httpx.AsyncClient, email: str, **extra: str) -> httpx.Response:
+    return await post(
+        http, "/auth/signup", {"email": email, "password": PASSWORD, "display_name": "Ada", **extra}
+    )
+
+
+async def me(http: httpx.AsyncClient, session_id: str | None) -> dict[str, Any]:
+    http.cookies.clear()
+    response = await http.get("/auth/me", headers=with_session(session_id))
+    body: dict[str, Any] = response.json()
+    return body
+
+
+class TestSessionCookie:
+    async def test_sign_up_sets_an_httponly_lax_cookie_and_redirects(self, base_url: str) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            response = await sign_up(http, new_email(), next="/other")
+
+        assert response.status_code == 303
+        assert response.headers["location"] == "/other"
+        morsel = session_cookie(response)[SESSION_COOKIE]
+        assert morsel["httponly"] is True
+        assert morsel["samesite"] == "Lax"
+        assert not morsel["secure"], "DEV serves plain http on localhost"
+        assert morsel["path"] == "/"
+        assert len(morsel.value) >= 43
+
+    async def test_production_cookies_are_secure(
+        self, serve: Callable[..., Any], database_urls: DatabaseUrls
+    ) -> None:
+        production = load_settings(
+            _env_file=None,
+            environment="PRODUCTION",
+            secret_key="p" * 48,
+            sql_db_url=database_urls.sql,
+            vector_db_url=database_urls.vector,
+        )
+        async with serve(production) as url, httpx.AsyncClient(base_url=url) as http:
+            response = await sign_up(http, new_email())
+            home = await http.get("/")
+
+        assert session_cookie(response)[SESSION_COOKIE]["secure"] is True
+        assert home.headers["strict-transport-security"].startswith("max-age=")
+
+    async def test_the_cookie_carries_only_the_id(self, base_url: str) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            email = new_email()
+            response = await sign_up(http, email)
+
+        assert email not in response.headers["set-cookie"]
+        assert "Ada" not in response.headers["set-cookie"]
+
+
+class TestLogin:
+    async def test_login_rotates_the_session_id(self, base_url: str) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            email = new_email()
+            first = session_cookie(await sign_up(http, email))[SESSION_COOKIE].value
+
+            login = await post(http, "/auth/login", {"email": email, "password": PASSWORD}, first)
+            second = session_cookie(login)[SESSION_COOKIE].value
+
+            assert login.status_code == 303
+            assert second != first
+            assert (await me(http, second))["authenticated"] is True
+            assert (await me(http, first))["authenticated"] is False, "the pre-login id is dead: no fixation"
+
+    async def test_a_wrong_password_gets_the_generic_error(self, base_url: str) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            email = new_email()
+            await sign_up(http, email)
+
+            wrong = await post(http, "/auth/login", {"email": email, "password": "nope nope nope"})
+            unknown = await post(http, "/auth/login", {"email": new_email(), "password": PASSWORD})
+
+        assert wrong.headers["location"] == unknown.headers["location"] == "/login?error=invalid"
+        assert SESSION_COOKIE not in session_cookie(wrong)
+
+    async def test_repeated_failures_hit_the_rate_limit(self, base_url: str) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            email = new_email()
+            await sign_up(http, email)
+            for _ in range(5):
+                await post(http, "/auth/login", {"email": email, "password": "wrong guess!"})
+
+            response = await post(http, "/auth/login", {"email": email, "password": PASSWORD})
+
+        assert response.headers["location"] == "/login?error=rate_limited"
+
+    async def test_next_must_stay_on_this_site(self, base_url: str) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            response = await sign_up(http, new_email(), next="//evil.example/phish")
+
+        assert response.headers["location"] == "/"
+
+    async def test_logout_ends_the_session(self, base_url: str) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            session_id = session_cookie(await sign_up(http, new_email()))[SESSION_COOKIE].value
+
+            response = await post(http, "/auth/logout", {}, session_id)
+
+            assert response.status_code == 303
+            assert session_cookie(response)[SESSION_COOKIE].value == ""
+            assert (await me(http, session_id))["authenticated"] is False
+
+
+class TestRejectedSessions:
+    async def test_forged_ids_are_anonymous(self, base_url: str) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            for forged in ("A" * 43, "../../etc/passwd", "x", str(uuid.uuid4())):
+                assert (await me(http, forged))["authenticated"] is False
+
+    async def test_an_expired_session_is_anonymous(
+        self, base_url: str, sql_sessionmaker: SessionMaker
+    ) -> None:
+        user_id = await create_user_committed(sql_sessionmaker)
+        expired = await PostgresSessionStore(sql_sessionmaker, timedelta(seconds=-1)).create(user_id)
+
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            assert (await me(http, expired.id))["authenticated"] is False
+
+
+class TestCrossSiteRequests:
+    async def test_a_cross_site_form_post_is_forbidden(self, base_url: str) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            response = await post(
+                http,
+                "/auth/login",
+                {"email": new_email(), "password": PASSWORD},
+                origin="https://evil.example",
+            )
+
+        assert response.status_code == 403
+
+    async def test_a_same_site_form_post_is_accepted(self, base_url: str) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            response = await sign_up(http, new_email())
+            again = await post(
+                http, "/auth/signup", {"email": new_email(), "password": PASSWORD}, origin=base_url
+            )
+
+        assert response.status_code == again.status_code == 303
+
+    async def test_a_cross_site_websocket_handshake_is_refused(self, base_url: str) -> None:
+        stream = base_url.replace("http://", "ws://") + "/_reactpy/stream"
+
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(stream, additional_headers={"origin": "https://evil.example"})
+
+        assert refused.value.response.status_code == 403
+
+
+class TestHardening:
+    async def test_security_headers_on_pages_and_api(self, base_url: str) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            for path in ("/", "/healthz", "/static/css/common.css"):
+                headers = (await http.get(path)).headers
+                assert headers["x-content-type-options"] == "nosniff"
+                assert headers["x-frame-options"] == "DENY"
+                assert "frame-ancestors 'none'" in headers["content-security-policy"]
+                assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+    async def test_production_errors_carry_no_stack_trace(self, database_urls: DatabaseUrls) -> None:
+        production = load_settings(
+            _env_file=None,
+            environment="PRODUCTION",
+            secret_key="p" * 48,
+            sql_db_url=database_urls.sql,
+            vector_db_url=database_urls.vector,
+        )
+        app = create_app(production, name=f"auth_http_{next(_app_numbers)}")
+
+        @app.get("/explode")
+        async def explode(request: Request) -> None:
+            raise RuntimeError("secret internals: db password is hunter2")
+
+        async with serve_in_process(app) as url, httpx.AsyncClient(base_url=url) as http:
+            response = await http.get("/explode")
+
+        assert response.status_code == 500
+        assert "hunter2" not in response.text
+        assert "Traceback" not in response.text
+        assert "RuntimeError" not in response.text
+
+    async def test_oversized_requests_are_refused(self, base_url: str) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            response = await http.post("/auth/login", content=b"x" * 2_000_000)
+
+        assert response.status_code == 413

@@ -1,0 +1,107 @@
+"""Failed-login limits per account and per address, on PostgreSQL and Redis alike."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from heavy_stack.backend.data.db_connection import SessionMaker
+from heavy_stack.backend.login_throttle import (
+    LoginThrottle,
+    PostgresLoginThrottle,
+    RedisLoginThrottle,
+    ThrottleLimits,
+)
+from tests.support.external_services import require_external_redis
+
+pytestmark = pytest.mark.slow
+
+LIMITS = ThrottleLimits(per_account=3, per_address=5)
+
+
+@pytest.fixture(params=["postgres", "redis"])
+async def throttle(
+    request: pytest.FixtureRequest, sql_sessionmaker: SessionMaker
+) -> AsyncIterator[LoginThrottle]:
+    if request.param == "postgres":
+        yield PostgresLoginThrottle(sql_sessionmaker, LIMITS)
+        return
+    redis: Redis = Redis.from_url(require_external_redis())
+    yield RedisLoginThrottle(redis, LIMITS)
+    await redis.aclose()
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+class TestLoginThrottle:
+    async def test_an_account_is_blocked_after_its_limit(self, throttle: LoginThrottle) -> None:
+        account, address = unique("ada@example.com"), unique("10.0.0.1")
+        for _ in range(LIMITS.per_account - 1):
+            await throttle.record_failure(account=account, address=address)
+        assert not await throttle.is_blocked(account=account, address=address)
+
+        await throttle.record_failure(account=account, address=address)
+
+        assert await throttle.is_blocked(account=account, address=address)
+        assert not await throttle.is_blocked(account=unique("other@example.com"), address=unique("10.0.0.2"))
+
+    async def test_an_address_is_blocked_across_accounts(self, throttle: LoginThrottle) -> None:
+        address = unique("10.0.0.9")
+        for _ in range(LIMITS.per_address):
+            await throttle.record_failure(account=unique("spray@example.com"), address=address)
+
+        assert await throttle.is_blocked(account=unique("fresh@example.com"), address=address)
+
+    async def test_a_success_clears_the_account_count(self, throttle: LoginThrottle) -> None:
+        account, address = unique("bob@example.com"), unique("10.0.0.3")
+        for _ in range(LIMITS.per_account - 1):
+            await throttle.record_failure(account=account, address=address)
+
+        await throttle.record_success(account=account)
+        await throttle.record_failure(account=account, address=address)
+
+        assert not await throttle.is_blocked(account=account, address=address)
+
+
+class TestPostgresLoginThrottle:
+    async def test_a_window_that_ended_starts_counting_again(
+        self, sql_sessionmaker: SessionMaker, sql_engine: AsyncEngine
+    ) -> None:
+        throttle = PostgresLoginThrottle(sql_sessionmaker, LIMITS)
+        account, address = unique("old@example.com"), unique("10.0.0.4")
+        for _ in range(LIMITS.per_account):
+            await throttle.record_failure(account=account, address=address)
+        async with sql_engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "UPDATE login_attempts SET window_started_at = now() - interval '1 day' WHERE key = :key"
+                ),
+                {"key": f"account:{account}"},
+            )
+        assert not await throttle.is_blocked(account=account, address=address)
+
+        await throttle.record_failure(account=account, address=address)
+
+        async with sql_engine.connect() as connection:
+            failures = await connection.scalar(
+                text("SELECT failures FROM login_attempts WHERE key = :key"), {"key": f"account:{account}"}
+            )
+        assert failures == 1
+
+
+class TestRedisLoginThrottle:
+    async def test_counters_expire_with_the_window(self, redis: Redis) -> None:
+        throttle = RedisLoginThrottle(redis, LIMITS)
+        account = unique("ttl@example.com")
+
+        await throttle.record_failure(account=account, address=unique("10.0.0.5"))
+
+        ttl = await redis.ttl(f"heavy_stack:login_failures:account:{account}")
+        assert 0 < ttl <= LIMITS.window.total_seconds()
