@@ -32,15 +32,18 @@ async def serve_in_process(app: Sanic[Any, Any]) -> AsyncIterator[str]:
     """Run ``app`` on this event loop (listeners included); yields its base URL."""
     app.config.TOUCHUP = False  # Sanic's class-level code rewriting fails for a second app in a process
     app.config.MOTD = False
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))  # the OS picks a free port; Sanic would read port=0 as 8000
+    listening.listen(128)
+    listening.setblocking(False)
     server = await app.create_server(
-        host="127.0.0.1", port=0, return_asyncio_server=True, access_log=False, debug=False
+        sock=listening, return_asyncio_server=True, access_log=False, debug=False
     )
     assert server is not None
     await server.startup()  # type: ignore[no-untyped-call]
     await server.before_start()  # type: ignore[no-untyped-call]
     await server.after_start()  # type: ignore[no-untyped-call]
-    assert server.server is not None
-    port = server.server.sockets[0].getsockname()[1]
+    port = listening.getsockname()[1]
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
