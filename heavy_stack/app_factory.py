@@ -23,6 +23,7 @@ from heavy_stack.config import Settings, get_settings
 from heavy_stack.frontend.page_head import page_head
 from heavy_stack.frontend.root import Root
 from heavy_stack.realtime.reactpy_patches import apply_reactpy_patches
+from heavy_stack.realtime.recovery_service import register_state_recovery
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,6 @@ STATIC_DIR = PROJECT_ROOT / "static"
 APP_NAME = "heavy_stack"
 
 REQUEST_MAX_BYTES = 1_000_000
-WEBSOCKET_MAX_BYTES = 256 * 1024
 
 
 def create_app(
@@ -49,13 +49,14 @@ def create_app(
 
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES
-    app.config.WEBSOCKET_MAX_SIZE = WEBSOCKET_MAX_BYTES
+    app.config.WEBSOCKET_MAX_SIZE = settings.stream_max_message_bytes
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.settings = settings
 
     register_database_lifecycle(app, settings)
     register_auth(app, settings)
     register_security_headers(app, settings)
+    register_state_recovery(app, settings)
     app.blueprint(health_blueprint)
     app.static("/static", STATIC_DIR, name="static")
     configure(app, root, Options(head=page_head(settings)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import functools
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -103,6 +103,13 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEFAULT_DEV_SECRET_KEY)
     data_dir: Path = Path(".heavy")
     secrets_dir: Path = Field(default=Path("/run/secrets"), description="where PRODUCTION reads secret files")
+    state_recovery: bool = Field(default=True, description="recover tabs' UI state after reconnects")
+    state_store: Literal["auto", "memory", "postgres", "redis"] = "auto"
+    state_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+    state_max_bytes: int = Field(default=64 * 1024, ge=1024)
+    stream_max_message_bytes: int = Field(default=256 * 1024, ge=1024)
+    stream_max_events_per_second: float = Field(default=50.0, gt=0)
+    stream_event_burst: int = Field(default=100, ge=1)
     session_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=60, description="how long a login lasts")
 
     @model_validator(mode="after")

@@ -22,4 +22,6 @@ def page_head(settings: Settings) -> VdomDict:
         html.meta({"name": "color-scheme", "content": "light dark"}),
         html.link({"rel": "icon", "href": "/static/favicon.svg", "type": "image/svg+xml"}),
         *(html.link({"rel": "stylesheet", "href": f"/static/css/{name}"}) for name in STYLESHEETS),
+        # Before the ReactPy client opens its websocket: adds the tab's id (state recovery).
+        html.script({"src": "/static/js/heavy_tab.js"}),
     )

@@ -15,6 +15,13 @@ Patches:
   without a database session and fail later, far from the cause.
 - :class:`NoScopeWarningFilter` - under Sanic's own server ReactPy warns "No scope" on every
   connection; the warning is about ASGI servers and means nothing here.
+- :func:`serve_layout` (in place of ReactPy's) and :func:`make_send_recv_callbacks` - the
+  connection loop. Client messages are checked by a :class:`StreamGuard` (ReactPy let a malformed
+  frame close the connection); updates are sent with orjson; and the tab's UI state is recovered
+  (``state_recovery.py``): the snapshot is loaded before the first render and saved after renders
+  and when the connection closes, while the layout still exists.
+- ``Layout._render_component`` and ``LifeCycleHook.use_state`` - before a component's first render
+  it may claim the state saved at its position, and its ``use_state`` slots take those values.
 """
 
 from __future__ import annotations
@@ -25,14 +32,36 @@ import threading
 from typing import Any
 from weakref import WeakKeyDictionary
 
+import orjson
 import reactpy
 import reactpy.backend.sanic as reactpy_sanic
 import reactpy.core._life_cycle_hook as life_cycle_hook_module
+from anyio import create_task_group
 from reactpy.core._life_cycle_hook import LifeCycleHook
+from reactpy.core.hooks import _CurrentState
+from reactpy.core.layout import Layout
+from reactpy.core.serve import (
+    RecvCoroutine,
+    SendCoroutine,
+    Stop,
+    _single_incoming_loop,
+    _single_outgoing_loop,
+)
+from reactpy.core.types import LayoutEventMessage, LayoutUpdateMessage
+from sanic.server.websockets.connection import WebSocketConnection
+
+from heavy_stack.realtime.recovery_service import open_tab_recovery
+from heavy_stack.realtime.state_recovery import TabRecovery, restore_state
+from heavy_stack.realtime.stream_guard import StreamGuard, StreamLimits
+from heavy_stack.realtime.tab_identity import connection_request
 
 _ORIGINAL_HOOK_STATE = life_cycle_hook_module._HOOK_STATE
 _ORIGINAL_USE_EFFECT = reactpy.use_effect
 _ORIGINAL_EVENT = reactpy.event
+_ORIGINAL_SERVE_LAYOUT = reactpy_sanic.serve_layout  # type: ignore[attr-defined]
+_ORIGINAL_SEND_RECV_CALLBACKS = reactpy_sanic._make_send_recv_callbacks
+_ORIGINAL_RENDER_COMPONENT = Layout._render_component
+_ORIGINAL_USE_STATE = LifeCycleHook.use_state
 
 
 class TaskLocalHookStack:
@@ -96,11 +125,99 @@ def _refuse_unwrapped_hooks() -> None:
     reactpy.event = event
 
 
+# --- The connection loop: checked input, recovered state ------------------------------------------
+
+_recoveries: WeakKeyDictionary[Layout, TabRecovery] = WeakKeyDictionary()
+
+
+def make_send_recv_callbacks(socket: WebSocketConnection) -> tuple[SendCoroutine, RecvCoroutine]:
+    """Like ReactPy's, but ``recv`` hands over the raw frame for :func:`serve_layout` to check."""
+
+    async def send(value: Any) -> None:
+        await socket.send(orjson.dumps(value).decode())
+
+    async def recv() -> Any:
+        data = await socket.recv()
+        if data is None:
+            raise Stop()
+        return data
+
+    return send, recv
+
+
+async def serve_layout(
+    layout: Layout,
+    send: SendCoroutine,
+    recv: RecvCoroutine,
+) -> None:
+    """ReactPy's dispatch loop, with the stream guard and state recovery around it."""
+    request = connection_request(layout.root)
+    settings = getattr(request.app.ctx, "settings", None) if request is not None else None
+    guard = StreamGuard(
+        StreamLimits(settings.stream_max_events_per_second, settings.stream_event_burst)
+        if settings
+        else StreamLimits()
+    )
+    recovery = await open_tab_recovery(request)
+    if recovery is not None:
+        _recoveries[layout] = recovery
+        recovery.attach(layout)
+
+    async def checked_recv() -> LayoutEventMessage:
+        while True:
+            event = guard.accept(await recv())
+            if event is not None:
+                if recovery is not None:
+                    recovery.note_client_event()
+                return event  # type: ignore[return-value]
+
+    async def send_and_snapshot(update: LayoutUpdateMessage) -> None:
+        await send(update)
+        if recovery is not None:
+            recovery.schedule_snapshot()
+
+    async with layout:
+        try:
+            async with create_task_group() as task_group:
+                task_group.start_soon(_single_outgoing_loop, layout, send_and_snapshot)
+                task_group.start_soon(_single_incoming_loop, task_group, layout, checked_recv)
+        except* Stop:
+            pass  # the client went away
+        finally:
+            if recovery is not None:
+                await recovery.flush()  # still attached: a reconnect arriving now waits for this
+                recovery.detach()
+
+
+async def _render_component(
+    self: Layout, exit_stack: Any, old_state: Any, new_state: Any, component: Any
+) -> None:
+    recovery = _recoveries.get(self)
+    if recovery is not None:
+        hook = new_state.life_cycle_state.hook
+        if not hook._rendered_atleast_once:
+            recovery.claim(hook, new_state.patch_path, component.type)
+    await _ORIGINAL_RENDER_COMPONENT(self, exit_stack, old_state, new_state, component)
+
+
+def _use_state(self: LifeCycleHook, function: Any) -> Any:
+    if self._rendered_atleast_once:
+        return _ORIGINAL_USE_STATE(self, function)
+    slot = _ORIGINAL_USE_STATE(self, function)
+    if isinstance(slot, _CurrentState):
+        restore_state(self, slot)
+    return slot
+
+
 def apply_reactpy_patches() -> None:
     """Apply every patch. Idempotent: safe to call from each app factory call."""
     if not isinstance(life_cycle_hook_module._HOOK_STATE, TaskLocalHookStack):
         life_cycle_hook_module._HOOK_STATE = TaskLocalHookStack()  # type: ignore[assignment]
     _refuse_unwrapped_hooks()
+    reactpy_sanic.serve_layout = serve_layout  # type: ignore[attr-defined,assignment]
+    reactpy_sanic._make_send_recv_callbacks = make_send_recv_callbacks
+    Layout._render_component = _render_component  # type: ignore[method-assign]
+    LifeCycleHook.use_state = _use_state  # type: ignore[method-assign]
     reactpy_sanic.logger.addFilter(_NO_SCOPE_FILTER)  # a filter is only added once
 
 
@@ -109,6 +226,10 @@ def remove_reactpy_patches() -> None:
     life_cycle_hook_module._HOOK_STATE = _ORIGINAL_HOOK_STATE
     reactpy.use_effect = _ORIGINAL_USE_EFFECT
     reactpy.event = _ORIGINAL_EVENT
+    reactpy_sanic.serve_layout = _ORIGINAL_SERVE_LAYOUT  # type: ignore[attr-defined]
+    reactpy_sanic._make_send_recv_callbacks = _ORIGINAL_SEND_RECV_CALLBACKS
+    Layout._render_component = _ORIGINAL_RENDER_COMPONENT  # type: ignore[method-assign]
+    LifeCycleHook.use_state = _ORIGINAL_USE_STATE  # type: ignore[method-assign]
     reactpy_sanic.logger.removeFilter(_NO_SCOPE_FILTER)
 
 

@@ -54,6 +54,14 @@ class StreamClient:
             self.updates_received += 1
         return message
 
+    async def drain(self, quiet_seconds: float = 0.2) -> None:
+        """Apply every update already on its way: receive until none arrives for ``quiet_seconds``."""
+        while True:
+            try:
+                await self.receive_update(quiet_seconds)
+            except TimeoutError:
+                return
+
     async def wait_for(self, condition: Callable[[StreamClient], bool], timeout: float = 10.0) -> None:
         """Receive updates until ``condition(self)`` holds."""
         async with asyncio.timeout(timeout):

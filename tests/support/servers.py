@@ -47,10 +47,10 @@ async def serve_in_process(app: Sanic[Any, Any]) -> AsyncIterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
+        await server.before_stop()  # type: ignore[no-untyped-call]
+        server.close()  # type: ignore[no-untyped-call]
+        await server.wait_closed()  # type: ignore[no-untyped-call]
+        await server.after_stop()  # type: ignore[no-untyped-call]
 
 
 class ServerProcess:

@@ -7,6 +7,7 @@ from sqlalchemy import MetaData
 from heavy_stack.backend.data.sql_models.document import SQLDocument
 from heavy_stack.backend.data.sql_models.heavy_model import HeavyModel, VectorHeavyModel
 from heavy_stack.backend.data.sql_models.login_session import SQLLoginAttempts, SQLLoginSession
+from heavy_stack.backend.data.sql_models.ui_state_snapshot import SQLUIStateSnapshot
 from heavy_stack.backend.data.sql_models.user import SQLUser
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "SQLDocument",
     "SQLLoginAttempts",
     "SQLLoginSession",
+    "SQLUIStateSnapshot",
     "SQLUser",
     "VectorHeavyModel",
     "sql_metadata",

@@ -1,0 +1,89 @@
+"""Wires state recovery into the app: the state store, the per-browser cookie, and what a new
+connection needs to open its :class:`~heavy_stack.realtime.state_recovery.TabRecovery`."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from redis.asyncio import Redis
+from sanic import Request, Sanic
+from sanic.response import BaseHTTPResponse
+
+from heavy_stack.backend.data.db_connection import DatabaseConnections, SessionMaker
+from heavy_stack.backend.key_derivation import derive_key
+from heavy_stack.config import Settings
+from heavy_stack.errors import ConfigurationError
+from heavy_stack.realtime.state_recovery import TabRecovery, wait_for_saves
+from heavy_stack.realtime.state_store import (
+    MemoryStateStore,
+    PostgresStateStore,
+    RedisStateStore,
+    SnapshotLimits,
+    StateStore,
+)
+from heavy_stack.realtime.tab_identity import give_browser_an_id, state_key_for
+
+logger = logging.getLogger(__name__)
+
+
+def create_state_store(
+    settings: Settings, sessionmaker: SessionMaker, redis: Redis | None
+) -> StateStore | None:
+    """The configured store (None when recovery is off). ``auto``: Redis if configured, else PostgreSQL."""
+    if not settings.state_recovery:
+        return None
+    secret = settings.secret_key.get_secret_value().encode()
+    signing_key = derive_key("ui-state-seal", secret=secret)
+    limits = SnapshotLimits(
+        ttl=timedelta(seconds=settings.state_ttl_seconds), max_bytes=settings.state_max_bytes
+    )
+    kind = settings.state_store if settings.state_store != "auto" else ("redis" if redis else "postgres")
+    if kind == "memory":
+        return MemoryStateStore(signing_key, limits)
+    if kind == "redis":
+        if redis is None:
+            raise ConfigurationError("HEAVY_STACK_STATE_STORE=redis needs HEAVY_STACK_REDIS_URL")
+        return RedisStateStore(redis, signing_key, limits)
+    return PostgresStateStore(sessionmaker, signing_key, limits)
+
+
+def register_state_recovery(app: Sanic[Any, Any], settings: Settings) -> None:
+    secure_cookie = not settings.is_dev
+
+    async def open_state_store(app: Sanic[Any, Any]) -> None:
+        db: DatabaseConnections = app.ctx.db
+        app.ctx.state_store = create_state_store(settings, db.sessionmaker, db.redis)
+        app.ctx.state_key_secret = derive_key(
+            "ui-state-key", secret=settings.secret_key.get_secret_value().encode()
+        )
+        if app.ctx.state_store is not None:
+            logger.info("state recovery on (%s)", type(app.ctx.state_store).__name__)
+
+    async def identify_browser(request: Request, response: BaseHTTPResponse) -> None:
+        give_browser_an_id(request, response, secure=secure_cookie)
+
+    async def finish_saves(app: Sanic[Any, Any]) -> None:
+        await wait_for_saves()
+
+    app.register_listener(open_state_store, "before_server_start")  # after the databases open
+    app.register_listener(
+        finish_saves, "after_server_stop"
+    )  # stop listeners run in reverse: before the pools close
+    app.register_middleware(identify_browser, "response")
+
+
+async def open_tab_recovery(request: Request | None) -> TabRecovery | None:
+    """The recovery of a new connection, its snapshot loaded; None when it does not apply."""
+    if request is None:
+        return None
+    store: StateStore | None = getattr(request.app.ctx, "state_store", None)
+    if store is None:
+        return None
+    key = state_key_for(request, request.app.ctx.state_key_secret)
+    if key is None:
+        return None
+    recovery = TabRecovery(store, key)
+    await recovery.load()
+    return recovery

@@ -1,0 +1,230 @@
+"""UI state comes back after a reconnect, for the same tab of the same browser only."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from reactpy import component, html, use_state
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from heavy_stack.frontend.types import Component
+from heavy_stack.realtime.stream_client import StreamClient
+from tests.integration.realtime.conftest import Tab, change_state
+
+pytestmark = pytest.mark.slow
+
+
+async def assert_recovered(client: StreamClient) -> None:
+    await client.wait_for_text("count", "1")
+    assert client.text_of("echo") == "typed value"
+    assert client.text_of("expanded") == "True"
+    assert client.text_of("note") == "first:1"
+
+
+async def assert_fresh(client: StreamClient) -> None:
+    await client.wait_for_element("count")
+    assert client.text_of("count") == "0"
+    assert client.text_of("echo") == ""
+    assert client.text_of("note") == "first:0"
+
+
+class TestRecovery:
+    @pytest.mark.parametrize("store", ["postgres", "memory", "redis"])
+    async def test_state_is_back_after_a_reconnect(
+        self, serve_stateful: Callable[..., Any], store: str
+    ) -> None:
+        overrides: dict[str, Any] = {"state_store": store}
+        if store == "redis":
+            from tests.support.external_services import require_external_redis
+
+            overrides["redis_url"] = require_external_redis()
+        tab = Tab()
+        async with serve_stateful(**overrides) as base_url:
+            async with tab.open(base_url) as client:
+                await change_state(client)
+
+            async with tab.open(base_url) as client:
+                await assert_recovered(client)
+
+    async def test_server_only_and_unregistered_values_start_fresh(
+        self, serve_stateful: Callable[..., Any]
+    ) -> None:
+        tab = Tab()
+        async with serve_stateful() as base_url:
+            async with tab.open(base_url) as client:
+                await change_state(client)
+                assert client.text_of("secret") == "server changed"
+                assert client.text_of("thing") == "changed"
+
+            async with tab.open(base_url) as client:
+                await assert_recovered(client)
+                assert client.text_of("secret") == "server initial"
+                assert client.text_of("thing") == "initial"
+
+    async def test_state_survives_a_server_restart(self, serve_stateful: Callable[..., Any]) -> None:
+        tab = Tab()
+        async with serve_stateful() as base_url, tab.open(base_url) as client:
+            await change_state(client)
+            await client.wait_for_text("count", "1")
+        # A new app, a new server: only the PostgreSQL store connects the two.
+        async with serve_stateful() as base_url, tab.open(base_url) as client:
+            await assert_recovered(client)
+
+    async def test_another_tab_starts_fresh(self, serve_stateful: Callable[..., Any]) -> None:
+        tab = Tab()
+        async with serve_stateful() as base_url:
+            async with tab.open(base_url) as client:
+                await change_state(client)
+
+            async with Tab(browser_id=tab.browser_id).open(base_url) as client:
+                await assert_fresh(client)
+
+    async def test_another_browser_cannot_claim_the_tab(self, serve_stateful: Callable[..., Any]) -> None:
+        tab = Tab()
+        async with serve_stateful() as base_url:
+            async with tab.open(base_url) as client:
+                await change_state(client)
+
+            async with Tab(tab_id=tab.tab_id).open(base_url) as client:
+                await assert_fresh(client)
+
+    async def test_without_recovery_state_is_lost(self, serve_stateful: Callable[..., Any]) -> None:
+        tab = Tab()
+        async with serve_stateful(state_recovery=False) as base_url:
+            async with tab.open(base_url) as client:
+                await change_state(client)
+
+            async with tab.open(base_url) as client:
+                await assert_fresh(client)
+
+
+class TestRestoredValuesThatNoLongerFit:
+    async def test_a_changed_component_starts_fresh(self, serve_stateful: Callable[..., Any]) -> None:
+        @component
+        def RewrittenPage() -> Component:
+            label, _ = use_state("rewritten")
+            return html.p({"id": "label"}, label)
+
+        tab = Tab()
+        async with serve_stateful() as base_url, tab.open(base_url) as client:
+            await change_state(client)
+
+        async with serve_stateful(root=RewrittenPage) as base_url, tab.open(base_url) as client:
+            await client.wait_for_text("label", "rewritten")
+
+    async def test_a_value_of_another_type_falls_back_to_the_initial_value(
+        self, serve_stateful: Callable[..., Any]
+    ) -> None:
+        @component
+        def Page() -> Component:
+            value, set_value = use_state("text")
+            return html.button({"id": "value", "on_click": lambda _: set_value("clicked")}, value)
+
+        @component
+        def PageWithAnInt() -> Component:  # same position, same name, the slot now holds an int
+            value, _ = use_state(42)
+            return html.p({"id": "value"}, str(value))
+
+        PageWithAnInt.__qualname__ = Page.__qualname__
+        tab = Tab()
+        async with serve_stateful(root=Page) as base_url, tab.open(base_url) as client:
+            await client.wait_for_element("value")
+            await client.click("value")
+            await client.wait_for_text("value", "clicked")
+
+        async with serve_stateful(root=PageWithAnInt) as base_url, tab.open(base_url) as client:
+            await client.wait_for_text("value", "42")
+
+
+async def saved_keys(sql_engine: AsyncEngine) -> set[str]:
+    async with sql_engine.connect() as connection:
+        return set((await connection.scalars(text("SELECT key FROM ui_state_snapshots"))).all())
+
+
+async def new_saved_key(sql_engine: AsyncEngine, known: set[str]) -> str:
+    """The key of the one snapshot saved since ``known`` was read (waits for the write)."""
+    async with asyncio.timeout(10):
+        while not (new := await saved_keys(sql_engine) - known):  # noqa: ASYNC110 (polling another system)
+            await asyncio.sleep(0.05)
+    [key] = new
+    return key
+
+
+class TestRefusedSnapshots:
+    async def test_a_tampered_snapshot_is_refused_logged_once_and_the_tab_starts_fresh(
+        self, serve_stateful: Callable[..., Any], sql_engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        tab = Tab()
+        async with serve_stateful() as base_url:
+            keys_before = await saved_keys(sql_engine)
+            async with tab.open(base_url) as client:
+                await change_state(client)
+            key = await new_saved_key(sql_engine, keys_before)
+            async with sql_engine.begin() as connection:
+                await connection.execute(
+                    text(
+                        "UPDATE ui_state_snapshots "
+                        "SET snapshot = overlay(snapshot placing '\\x58' from 60 for 1) WHERE key = :key"
+                    ),
+                    {"key": key},
+                )
+
+            with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.state_recovery"):
+                async with tab.open(base_url) as client:
+                    await assert_fresh(client)
+                async with Tab().open(base_url) as healthy:
+                    await healthy.wait_for_element("count")
+
+        refusals = [r for r in caplog.records if "refused a stored snapshot" in r.getMessage()]
+        assert len(refusals) == 1
+        assert "authentication failed" in refusals[0].getMessage()
+
+    async def test_a_snapshot_copied_to_another_tab_is_refused(
+        self, serve_stateful: Callable[..., Any], sql_engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        victim, attacker = Tab(), Tab()
+        async with serve_stateful() as base_url:
+            before = await saved_keys(sql_engine)
+            async with victim.open(base_url) as client:
+                await change_state(client)
+            victim_key = await new_saved_key(sql_engine, before)
+            async with attacker.open(base_url) as client:
+                await client.wait_for_element("change")
+                await client.click("change")
+                await client.wait_for_text("count", "1")
+            attacker_key = await new_saved_key(sql_engine, before | {victim_key})
+            async with sql_engine.begin() as connection:
+                await connection.execute(
+                    text(
+                        "UPDATE ui_state_snapshots SET snapshot = "
+                        "(SELECT snapshot FROM ui_state_snapshots WHERE key = :victim) WHERE key = :attacker"
+                    ),
+                    {"victim": victim_key, "attacker": attacker_key},
+                )
+
+            with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.state_recovery"):
+                async with attacker.open(base_url) as client:
+                    await assert_fresh(client)
+
+        assert any("authentication failed" in r.getMessage() for r in caplog.records)
+
+    async def test_an_oversized_snapshot_is_not_kept(
+        self, serve_stateful: Callable[..., Any], caplog: pytest.LogCaptureFixture
+    ) -> None:
+        tab = Tab()
+        with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.state_recovery"):
+            async with serve_stateful(state_max_bytes=1024) as base_url:
+                async with tab.open(base_url) as client:
+                    await client.wait_for_element("text")
+                    await client.type_text("text", "x" * 2000)
+                    await client.wait_for_text("echo", "x" * 2000)
+
+                async with tab.open(base_url) as client:
+                    await assert_fresh(client)
+
+        assert [r for r in caplog.records if "STATE_MAX_BYTES" in r.getMessage()]

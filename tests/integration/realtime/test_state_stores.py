@@ -1,0 +1,112 @@
+"""Every state store backend keeps the same promises against its real server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from heavy_stack.backend.data.db_connection import make_sessionmaker
+from heavy_stack.realtime.state_store import (
+    MemoryStateStore,
+    PostgresStateStore,
+    RedisStateStore,
+    RefusedSnapshot,
+    SnapshotLimits,
+    SnapshotTooLarge,
+    StateStore,
+)
+from tests.support.external_services import require_external_redis
+
+pytestmark = pytest.mark.slow
+
+SIGNING_KEY = b"s" * 32
+MakeStore = Callable[[SnapshotLimits], StateStore]
+
+
+@pytest.fixture(params=["memory", "postgres", "redis"])
+async def make_store(request: pytest.FixtureRequest, sql_engine: AsyncEngine) -> AsyncIterator[MakeStore]:
+    redis: Redis | None = None
+
+    def make(limits: SnapshotLimits) -> StateStore:
+        if request.param == "memory":
+            return MemoryStateStore(SIGNING_KEY, limits)
+        if request.param == "postgres":
+            return PostgresStateStore(make_sessionmaker(sql_engine), SIGNING_KEY, limits)
+        assert redis is not None
+        return RedisStateStore(redis, SIGNING_KEY, limits)
+
+    if request.param == "redis":
+        redis = Redis.from_url(require_external_redis())
+    yield make
+    if redis is not None:
+        await redis.aclose()
+
+
+def unique_key() -> str:
+    return uuid.uuid4().hex
+
+
+class TestStateStores:
+    async def test_round_trip_and_overwrite(self, make_store: MakeStore) -> None:
+        store = make_store(SnapshotLimits())
+        key = unique_key()
+
+        await store.save(key, b"first")
+        await store.save(key, b"second")
+
+        assert await store.load(key) == b"second"
+
+    async def test_expired_entries_are_refused(self, make_store: MakeStore) -> None:
+        store = make_store(SnapshotLimits(ttl=timedelta(seconds=-5)))
+        key = unique_key()
+        try:
+            await store.save(key, b"old")
+        except Exception:
+            pytest.skip("this backend refuses to store an already-expired entry")
+
+        loaded: bytes | str | None
+        try:
+            loaded = await store.load(key)
+        except RefusedSnapshot as refused:
+            loaded = refused.reason
+        assert loaded in (None, "expired")
+
+    async def test_size_cap(self, make_store: MakeStore) -> None:
+        store = make_store(SnapshotLimits(max_bytes=1024))
+
+        with pytest.raises(SnapshotTooLarge):
+            await store.save(unique_key(), b"x" * 2000)
+
+    async def test_delete(self, make_store: MakeStore) -> None:
+        store = make_store(SnapshotLimits())
+        key = unique_key()
+        await store.save(key, b"x")
+
+        await store.delete(key)
+
+        assert await store.load(key) is None
+
+
+class TestPostgresStateStore:
+    async def test_sweeping_removes_expired_rows(self, sql_engine: AsyncEngine) -> None:
+        sessionmaker = make_sessionmaker(sql_engine)
+        key = unique_key()
+        await PostgresStateStore(sessionmaker, SIGNING_KEY, SnapshotLimits(ttl=timedelta(seconds=-5))).save(
+            key, b"x"
+        )
+
+        await PostgresStateStore(sessionmaker, SIGNING_KEY, SnapshotLimits()).sweep_expired()
+
+        async with sql_engine.connect() as connection:
+            assert (
+                await connection.scalar(
+                    text("SELECT count(*) FROM ui_state_snapshots WHERE key = :k"), {"k": key}
+                )
+                == 0
+            )
