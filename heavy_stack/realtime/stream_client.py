@@ -39,11 +39,11 @@ class StreamClient:
         query: str = "",
         headers: dict[str, str] | None = None,
         with_router: bool = True,
-    ) -> _StreamClientContext:
+    ) -> StreamClientContext:
         """Connect to the page at ``pathname``; ``with_router=False`` for apps without reactpy-router."""
         ws_url = base_url.replace("http://", "ws://").replace("https://", "wss://").rstrip("/")
         stream_url = f"{ws_url}{STREAM_PATH}{pathname.rstrip('/')}"  # as the browser client builds it
-        return _StreamClientContext(cls, stream_url, pathname, query, headers or {}, with_router)
+        return StreamClientContext(cls, stream_url, pathname, query, headers or {}, with_router)
 
     async def receive_update(self, timeout: float = 10.0) -> dict[str, Any]:
         """Wait for the next ``layout-update`` and apply it to :attr:`model`."""
@@ -122,7 +122,7 @@ class StreamClient:
         await self.send_event(target, {"pathname": pathname, "search": search})
 
 
-class _StreamClientContext:
+class StreamClientContext:
     def __init__(
         self,
         client_type: type[StreamClient],

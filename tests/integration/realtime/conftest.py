@@ -18,7 +18,7 @@ from heavy_stack.config import Settings
 from heavy_stack.frontend.reactpy_util import heavy_event
 from heavy_stack.frontend.state import register_recoverable_type, use_server_only_state
 from heavy_stack.frontend.types import Component
-from heavy_stack.realtime.stream_client import StreamClient
+from heavy_stack.realtime.stream_client import StreamClient, StreamClientContext
 from heavy_stack.realtime.tab_identity import BROWSER_COOKIE, TAB_QUERY_PARAMETER
 from tests.support.servers import serve_in_process
 
@@ -73,13 +73,12 @@ class Tab:
     tab_id: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     browser_id: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
-    def open(self, base_url: str, **options: Any) -> Any:
+    def open(self, base_url: str, *, with_router: bool = False) -> StreamClientContext:
         return StreamClient.open(
             base_url,
             query=f"{TAB_QUERY_PARAMETER}={self.tab_id}",
             headers={"cookie": f"{BROWSER_COOKIE}={self.browser_id}"},
-            with_router=False,
-            **options,
+            with_router=with_router,
         )
 
 

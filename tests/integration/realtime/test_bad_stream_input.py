@@ -88,8 +88,8 @@ class TestFloods:
         async with serve_stateful(stream_max_events_per_second=5, stream_event_burst=20) as base_url:
             with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.stream_guard"):
                 async with Tab().open(base_url) as client:
-                    await client.wait_for_element("change")
-                    target = client.find("change")["eventHandlers"]["on_click"]["target"]
+                    button = await client.wait_for_element("change")
+                    target = button["eventHandlers"]["on_click"]["target"]
                     flood = orjson.dumps({"type": "layout-event", "target": target, "data": [{}]}).decode()
 
                     await asyncio.gather(*(client.websocket.send(flood) for _ in range(500)))
