@@ -27,7 +27,7 @@ def open_new_tab(url: str) -> bool:
     The new tab gets no ``window.opener``, so the opened page cannot navigate this one.
     """
     new_tab = window.open(url, "_blank")
-    if new_tab is None:
+    if new_tab is None or new_tab is NULL:  # a pop-up blocker said no
         return False
     new_tab.opener = NULL
     return True

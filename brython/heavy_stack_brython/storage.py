@@ -6,8 +6,9 @@ from reactpy_bridge import called_from_reactpy
 
 try:
     from browser import window
+    from javascript import NULL  # what getItem returns for a missing key (not None, in Brython)
 except ImportError:  # on the server, which imports this module for names and signatures only
-    window = None
+    window = NULL = None
 
 
 @called_from_reactpy
@@ -18,8 +19,7 @@ def set_session_storage(key: str, value: str) -> None:
 
 @called_from_reactpy
 def get_session_storage(key: str) -> str | None:
-    value = window.sessionStorage.getItem(key)
-    return None if value is None else str(value)
+    return _text_or_none(window.sessionStorage.getItem(key))
 
 
 @called_from_reactpy
@@ -30,5 +30,8 @@ def set_local_storage(key: str, value: str) -> None:
 
 @called_from_reactpy
 def get_local_storage(key: str) -> str | None:
-    value = window.localStorage.getItem(key)
-    return None if value is None else str(value)
+    return _text_or_none(window.localStorage.getItem(key))
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is NULL or value is None else str(value)

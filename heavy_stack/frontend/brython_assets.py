@@ -111,24 +111,17 @@ def register_brython_routes(app: Sanic[Any, Any]) -> None:
 
 
 def brython_head_elements(settings: Settings) -> tuple[VdomDict, ...]:
-    """The scripts that load Brython and the app's modules, and start Brython once the page has loaded.
-
-    ``defer`` keeps them from blocking the first paint; they still run in order, before
-    ``DOMContentLoaded``, which is when ``start_brython.js`` hands Brython its options.
-    """
-    debug_level = "1" if settings.is_dev else "0"
+    """The one script that loads Brython and the app's modules once the page has parsed, then
+    starts Brython (``static/js/start_brython.js``): the first render never waits for Brython."""
+    scripts = (*(f"{BRYTHON_RUNTIME_URL}/{name}" for name in BRYTHON_RUNTIME_FILES), BRYTHON_BUNDLE_URL)
     return (
         html.script(
             {
                 "src": START_BRYTHON_SCRIPT,
                 "defer": True,
+                "data_scripts": " ".join(scripts),
                 "data_pythonpath": BRYTHON_MODULES_URL,
-                "data_debug": debug_level,
+                "data_debug": "1" if settings.is_dev else "0",
             }
         ),
-        *(
-            html.script({"src": f"{BRYTHON_RUNTIME_URL}/{name}", "defer": True})
-            for name in BRYTHON_RUNTIME_FILES
-        ),
-        html.script({"src": BRYTHON_BUNDLE_URL, "defer": True}),
     )

@@ -1,9 +1,8 @@
 """Browser fixtures: the machine's Chromium driven by Playwright (async), one context per test.
 
 Chromium is Debian's package (``scripts/install_browser.sh``, run by ``make test``), found at
-``HEAVY_STACK_CHROMIUM`` or ``/usr/bin/chromium``; Playwright never downloads a browser here.
-Without one, every browser test is skipped with one line saying why (pytest folds the skips,
-which all come from :func:`chromium_executable`, into a single summary line).
+``HEAVY_TEST_CHROMIUM`` or ``/usr/bin/chromium``; Playwright never downloads a browser here.
+Without one, the browser tests are left out of the run and the summary says so in one line.
 
 Use them from any suite under ``tests/browser/``:
 
@@ -53,21 +52,45 @@ BROWSER_TIMEZONE = "Europe/Paris"
 
 
 def find_chromium() -> str | None:
-    configured = os.environ.get("HEAVY_STACK_CHROMIUM")
-    for candidate in (configured, *CHROMIUM_CANDIDATES, shutil.which("chromium")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
+    """``HEAVY_TEST_CHROMIUM`` when set (and only it), else Debian's Chromium."""
+    configured = os.environ.get("HEAVY_TEST_CHROMIUM")
+    candidates = (configured,) if configured else (*CHROMIUM_CANDIDATES, shutil.which("chromium"))
+    return next((path for path in candidates if path and os.access(path, os.X_OK)), None)
+
+
+def no_chromium_message() -> str:
+    where = os.environ.get("HEAVY_TEST_CHROMIUM") or "/usr/bin/chromium"
+    return (
+        f"no Chromium at {where} (install it with scripts/install_browser.sh, or: apt-get install chromium)"
+    )
+
+
+_SKIPPED_BROWSER_TESTS = pytest.StashKey[str]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without Chromium, leave the browser tests out, and remember to say so once."""
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if not browser_items or find_chromium() is not None:
+        return
+    items[:] = [item for item in items if not item.get_closest_marker("browser")]
+    config.hook.pytest_deselected(items=browser_items)
+    config.stash[_SKIPPED_BROWSER_TESTS] = (
+        f"{len(browser_items)} browser tests skipped: {no_chromium_message()}"
+    )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    message = config.stash.get(_SKIPPED_BROWSER_TESTS, None)
+    if message is not None:
+        terminalreporter.write_line(message, yellow=True, bold=True)
 
 
 @pytest.fixture(scope="session")
 def chromium_executable() -> str:
     executable = find_chromium()
-    if executable is None:
-        pytest.skip(
-            "browser tests need Chromium: none at HEAVY_STACK_CHROMIUM or /usr/bin/chromium "
-            "(install it with scripts/install_browser.sh, or apt-get install chromium)"
-        )
+    if executable is None:  # only for tests that use the browser without the browser mark
+        pytest.skip(no_chromium_message())
     return executable
 
 

@@ -78,6 +78,46 @@ async def no_calls_left(page: Page) -> None:
     await page.wait_for_function("() => document.getElementById('brython-calls').children.length === 0")
 
 
+class TestLoadingBrython:
+    async def test_a_page_loads_brython_only_once_it_makes_its_first_call(
+        self, serve: Serve, page: Page, watch: PageWatch
+    ) -> None:
+        @component
+        def CallsLater() -> Component:
+            brython_executor = heavy_use_context(BrythonExecutorContext)
+            answer, set_answer = use_state("none")
+
+            def ask(_event: object) -> None:
+                brython_executor.call(get_local_storage, lambda value: set_answer(repr(value)), key="missing")
+
+            return html.div(
+                html.button({"id": "ask", "on_click": heavy_event(ask)}, "ask"),
+                html.p({"id": "answer"}, answer),
+            )
+
+        @component
+        def Root() -> Component:
+            return BrythonExecutorProvider(CallsLater())
+
+        def brython_requests() -> list[str]:
+            return [url for url in watch.requests if "/static/brython" in url]
+
+        async with serve(Root) as base_url:
+            await open_app(page, base_url, "#ask")
+            await page.wait_for_load_state("networkidle")
+            assert brython_requests() == []
+
+            await page.click("#ask")
+
+            await expect(page.locator("#answer")).to_have_text("None")
+            assert [url.rpartition("/")[2] for url in brython_requests()] == [
+                "brython.js",
+                "brython_stdlib.js",
+                "modules.brython.js",
+            ]
+        assert watch.problems == []
+
+
 class TestResults:
     async def test_the_timezone_reaches_the_server_as_a_validated_zone(
         self, serve: Serve, page: Page, watch: PageWatch
@@ -231,18 +271,30 @@ class TestScriptsRunOnce:
 
     async def test_the_bridge_runs_a_call_id_once(self, serve: Serve, page: Page, watch: PageWatch) -> None:
         @component
-        def Root() -> Component:
+        def ClickViaBrython() -> Component:
+            brython_executor = heavy_use_context(BrythonExecutorContext)
             clicks, set_clicks = use_state(0)
-            return BrythonExecutorProvider(
+
+            def ask(_event: object) -> None:
+                brython_executor.call(click_element, element_id="counted")
+
+            return html.div(
                 html.button(
                     {"id": "counted", "on_click": heavy_event(lambda _: set_clicks(lambda c: c + 1))},
                     f"{clicks}",
-                )
+                ),
+                html.button({"id": "ask", "on_click": heavy_event(ask)}, "ask"),
             )
 
+        @component
+        def Root() -> Component:
+            return BrythonExecutorProvider(ClickViaBrython())
+
         async with serve(Root) as base_url:
-            await open_app(page, base_url, "#counted")
-            await page.wait_for_function("() => window.__BRYTHON__ && __BRYTHON__.imported !== undefined")
+            await open_app(page, base_url, "#ask")
+            await page.click("#ask")  # the first call also makes the page load Brython
+            await expect(page.locator("#counted")).to_have_text("1")
+
             await page.evaluate(
                 """() => __BRYTHON__.runPythonSource([
                     "from reactpy_bridge import run_call",
@@ -253,8 +305,8 @@ class TestScriptsRunOnce:
                 ].join('\\n'))"""
             )
 
-            await expect(page.locator("#counted")).to_have_text("2")
-            await page.click("#counted")
             await expect(page.locator("#counted")).to_have_text("3")
+            await page.click("#counted")
+            await expect(page.locator("#counted")).to_have_text("4")
 
         assert watch.problems == []

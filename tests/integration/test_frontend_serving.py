@@ -66,23 +66,24 @@ class TestBrythonFiles:
     def test_nothing_else_is_served_there(self, live_server: ServerProcess, url: str) -> None:
         assert httpx.get(f"{live_server.base_url}{url}").status_code == 404
 
-    def test_the_page_loads_brython_after_its_options_and_only_from_this_server(
+    def test_the_page_loads_brython_through_one_script_and_only_from_this_server(
         self, live_server: ServerProcess
     ) -> None:
         html = httpx.get(f"{live_server.base_url}/").text
 
-        positions = [
-            html.index(f'src="{src}"')
-            for src in (
-                "/static/js/start_brython.js",
-                "/static/brython-runtime/brython.js",
-                "/static/brython-runtime/brython_stdlib.js",
-                "/static/brython/modules.brython.js",
-            )
-        ]
-        assert positions == sorted(positions)
+        assert '<script src="/static/js/start_brython.js" defer' in html
+        assert (
+            'data-scripts="/static/brython-runtime/brython.js /static/brython-runtime/brython_stdlib.js '
+            '/static/brython/modules.brython.js"'
+        ) in html
         assert "http://" not in html.replace(live_server.base_url, "")
         assert "https://" not in html
+
+    def test_the_start_script_is_served(self, live_server: ServerProcess) -> None:
+        response = httpx.get(f"{live_server.base_url}/static/js/start_brython.js")
+
+        assert response.status_code == 200
+        assert "brython(options)" in response.text
 
 
 class TestLandingPageOverTheWebsocket:

@@ -49,15 +49,29 @@ class TestBrythonModulesBundle:
 
 
 class TestBrythonHeadElements:
-    def test_options_script_comes_first_then_runtime_then_the_apps_modules_all_deferred(self) -> None:
-        scripts = [element["attributes"] for element in brython_head_elements(load_settings(_env_file=None))]
+    def test_is_one_deferred_script_told_what_to_load_in_order_and_how_to_start_brython(self) -> None:
+        (script,) = brython_head_elements(load_settings(_env_file=None))
+        attributes = script["attributes"]
 
-        assert [attributes["src"] for attributes in scripts] == [
-            "/static/js/start_brython.js",
+        assert attributes["src"] == "/static/js/start_brython.js"
+        assert attributes["defer"] is True
+        assert attributes["data_scripts"].split(" ") == [
             "/static/brython-runtime/brython.js",
             "/static/brython-runtime/brython_stdlib.js",
             BRYTHON_BUNDLE_URL,
         ]
-        assert all(attributes["defer"] is True for attributes in scripts)
-        assert scripts[0]["data_pythonpath"] == "/static/brython"
-        assert scripts[0]["data_debug"] == "1", "DEV reports Brython errors in the console"
+        assert attributes["data_pythonpath"] == "/static/brython"
+        assert attributes["data_debug"] == "1", "DEV reports Brython errors in the console"
+
+    def test_production_keeps_brython_quiet(self) -> None:
+        settings = load_settings(
+            _env_file=None,
+            environment="PRODUCTION",
+            secret_key="s" * 40,
+            sql_db_url="postgresql://a@h/d",
+            vector_db_url="postgresql://a@h/v",
+        )
+
+        (script,) = brython_head_elements(settings)
+
+        assert script["attributes"]["data_debug"] == "0"
