@@ -15,8 +15,6 @@ async def test_something(page: Page, live_server: ServerProcess, watch: PageWatc
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,37 +30,14 @@ from playwright.async_api import (
     async_playwright,
 )
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+from tests.support.chromium import CHROMIUM_ARGS, find_chromium, no_chromium_message
+
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
 """Screenshots and other things tests leave for people to look at (git-ignored)."""
 
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 BROWSER_TIMEZONE = "Europe/Paris"
 """The zone the test browser reports, so a test can tell it from the server's UTC."""
-
-
-def find_chromium() -> str | None:
-    """``HEAVY_TEST_CHROMIUM`` when set (and only it), else Debian's Chromium."""
-    configured = os.environ.get("HEAVY_TEST_CHROMIUM")
-    candidates = (configured,) if configured else (*CHROMIUM_CANDIDATES, shutil.which("chromium"))
-    return next((path for path in candidates if path and os.access(path, os.X_OK)), None)
-
-
-def no_chromium_message() -> str:
-    where = os.environ.get("HEAVY_TEST_CHROMIUM") or "/usr/bin/chromium"
-    return (
-        f"no Chromium at {where} (install it with scripts/install_browser.sh, or: apt-get install chromium)"
-    )
 
 
 _SKIPPED_BROWSER_TESTS = pytest.StashKey[str]()
