@@ -127,8 +127,9 @@ class BrythonExecutor:
                 f"brython_executor.call({name}, ...) takes the function's arguments as keywords only, "
                 f"for example call({name}, result_callback, url=...); got a positional value"
             )
-        script = _call_script(function, name, call_id := secrets.token_hex(16), kwargs)
-        call = PendingBrythonCall(call_id, name, script, result_callback, _result_type(function))
+        call_id = secrets.token_hex(16)
+        script = _call_script(function, name, call_id, kwargs)
+        call = PendingBrythonCall(call_id, name, script, result_callback, _result_type(function, name))
         self._pending[call_id] = call
         while len(self._pending) > self.max_pending_calls:
             dropped = self._pending.pop(next(iter(self._pending)))
@@ -281,7 +282,10 @@ def _call_script(function: Callable[..., Any], name: str, call_id: str, kwargs: 
 
 
 def _check_arguments(function: Callable[..., Any], name: str, kwargs: dict[str, Any]) -> None:
-    signature = inspect.signature(function, locals=_ANNOTATION_NAMES, eval_str=True)
+    try:
+        signature = inspect.signature(function, locals=_ANNOTATION_NAMES, eval_str=True)
+    except NameError as error:
+        raise BrythonCallError(f"cannot read the annotations of {name}: {error}") from None
     parameters = list(signature.parameters.values())
     leading = parameters[:1] if includes_result_callback(function) else []
     if not any(parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in parameters):
@@ -300,14 +304,19 @@ _ANNOTATION_NAMES = {"Callable": Callable, "Any": Any}
 
 
 @functools.cache
-def _result_type(function: Callable[..., Any]) -> TypeAdapter[Any]:
+def _result_type(function: Callable[..., Any], name: str) -> TypeAdapter[Any]:
     """What the browser may report for ``function``: its return annotation (or the annotation of the
     value its ``report_result`` callback takes), any JSON value when it has none."""
-    hints = get_type_hints(function, localns=_ANNOTATION_NAMES)
-    if includes_result_callback(function):
-        callback_parameter = next(iter(inspect.signature(function).parameters))
-        callback_args = getattr(hints.get(callback_parameter), "__args__", None)
-        result_annotation: Any = callback_args[0] if callback_args else JsonValue
-    else:
-        result_annotation = hints.get("return", JsonValue)
-    return TypeAdapter(result_annotation)
+    try:
+        hints = get_type_hints(function, localns=_ANNOTATION_NAMES)
+        if includes_result_callback(function):
+            callback_parameter = next(iter(inspect.signature(function).parameters))
+            callback_args = getattr(hints.get(callback_parameter), "__args__", None)
+            result_annotation: Any = callback_args[0] if callback_args else JsonValue
+        else:
+            result_annotation = hints.get("return", JsonValue)
+        return TypeAdapter(result_annotation)
+    except (NameError, TypeError) as error:  # pydantic's schema errors are TypeErrors too
+        raise BrythonCallError(
+            f"cannot read the result type of {name} from its annotations: {error}"
+        ) from None

@@ -270,3 +270,18 @@ class TestBrythonExecutorProvider:
             await page.trigger(result_field_id(slot_before["key"]), "on_input", report('{"result": true}'))
             await page.wait_for(lambda p: p.text_of("answer") == "True")
             await page.wait_for(lambda p: not p.get("brython-calls").get("children"))
+
+
+class TestResultTypes:
+    def test_an_annotation_the_server_cannot_resolve_is_a_clear_error(self) -> None:
+        @called_from_reactpy
+        def unresolvable() -> NoSuchType:  # type: ignore[name-defined]  # noqa: F821
+            pass
+
+        unresolvable.__module__ = "heavy_stack_brython.made_up"  # as if it were served
+        unresolvable.__qualname__ = "unresolvable"
+
+        with pytest.raises(
+            BrythonCallError, match=r"cannot read the annotations of .*unresolvable: name 'NoSuchType'"
+        ):
+            BrythonExecutor().call(unresolvable)
