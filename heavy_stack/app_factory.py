@@ -20,6 +20,7 @@ from heavy_stack.backend.health import health_blueprint
 from heavy_stack.backend.lifecycle import register_database_lifecycle
 from heavy_stack.backend.security_headers import register_security_headers
 from heavy_stack.config import Settings, get_settings
+from heavy_stack.frontend.brython_assets import register_brython_routes
 from heavy_stack.frontend.page_head import page_head
 from heavy_stack.frontend.root import Root
 from heavy_stack.realtime.reactpy_patches import apply_reactpy_patches
@@ -59,6 +60,7 @@ def create_app(
     register_state_recovery(app, settings)
     app.blueprint(health_blueprint)
     app.static("/static", STATIC_DIR, name="static")
+    register_brython_routes(app)
     configure(app, root, Options(head=page_head(settings)))
     if settings.cors_origins:
         CORS(app, origins=settings.cors_origins)

@@ -21,3 +21,7 @@ class DatabaseUnavailableError(HeavyStackError):
     """A database could not be started or reached."""
 
     exit_code = 3
+
+
+class BrythonCallError(HeavyStackError):
+    """``brython_executor.call`` was given something the page cannot run (see docs/brython.md)."""

@@ -3,7 +3,7 @@
 # by Playwright). Best effort: without root or apt the browser tests are skipped, and say so.
 set -uo pipefail
 
-for candidate in "${HEAVY_STACK_CHROMIUM:-}" /usr/bin/chromium /usr/bin/chromium-browser; do
+for candidate in "${HEAVY_TEST_CHROMIUM:-}" /usr/bin/chromium /usr/bin/chromium-browser; do
     if [ -n "$candidate" ] && [ -x "$candidate" ]; then
         exit 0
     fi

@@ -1,4 +1,4 @@
-"""The ``<head>`` of every page: title (with the environment in DEV), viewport, stylesheets."""
+"""The ``<head>`` of every page: title (with the environment in DEV), viewport, stylesheets, Brython."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from reactpy import html
 from reactpy.core.types import VdomDict
 
 from heavy_stack.config import Settings
+from heavy_stack.frontend.brython_assets import brython_head_elements
 
 APP_TITLE = "Heavy Stack"
-STYLESHEETS = ("palette.css", "common.css", "inputs.css")
+STYLESHEETS = ("palette.css", "fonts.css", "common.css", "inputs.css")
 
 
 def page_title(settings: Settings) -> str:
@@ -24,4 +25,5 @@ def page_head(settings: Settings) -> VdomDict:
         *(html.link({"rel": "stylesheet", "href": f"/static/css/{name}"}) for name in STYLESHEETS),
         # Before the ReactPy client opens its websocket: adds the tab's id (state recovery).
         html.script({"src": "/static/js/heavy_tab.js"}),
+        *brython_head_elements(settings),
     )

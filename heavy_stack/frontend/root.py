@@ -1,18 +1,26 @@
-"""The root component: one route per page. Add a page here and it is served at its path."""
+"""The root component: the providers every page uses, then one route per page (each in the app's
+frame). Add a page here and it is served at its path."""
 
 from reactpy import component
 from reactpy_router import browser_router, route
 
+from heavy_stack.frontend.brython_executors import BrythonExecutorProvider
+from heavy_stack.frontend.components.outer_container import OuterContainer
 from heavy_stack.frontend.pages.landing_page import LandingPage
 from heavy_stack.frontend.pages.not_found_page import NotFoundPage
 from heavy_stack.frontend.pages.other_page import OtherPage
+from heavy_stack.frontend.timezones import TimezoneProvider
 from heavy_stack.frontend.types import Component
 
 
 @component
 def Root() -> Component:
-    return browser_router(
-        route("/", LandingPage()),
-        route("/other", OtherPage()),
-        route("{404:any}", NotFoundPage()),
+    return BrythonExecutorProvider(
+        TimezoneProvider(
+            browser_router(
+                route("/", OuterContainer(LandingPage(), current_path="/")),
+                route("/other", OuterContainer(OtherPage(), current_path="/other")),
+                route("{404:any}", OuterContainer(NotFoundPage(), current_path="")),
+            )
+        )
     )

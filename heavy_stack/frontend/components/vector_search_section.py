@@ -14,7 +14,11 @@ from heavy_stack.backend.api_requests import HeavyContext
 from heavy_stack.backend.data.model_managers.document_manager import DocumentManager
 from heavy_stack.backend.data.model_mungers.document_mungers import DocumentModelMunger
 from heavy_stack.backend.data.sql_models.document import MAX_DOCUMENT_LENGTH
-from heavy_stack.frontend.reactpy_util import heavy_event, heavy_use_effect
+from heavy_stack.frontend.components.forms import Form
+from heavy_stack.frontend.components.inputs import Button, LineInput
+from heavy_stack.frontend.components.layout import Section
+from heavy_stack.frontend.components.text import paragraph
+from heavy_stack.frontend.reactpy_util import heavy_use_effect
 from heavy_stack.frontend.types import Component
 from heavy_stack.shared_models.document import DocumentMatch
 
@@ -61,50 +65,57 @@ def VectorSearchSection() -> Component:
         set_matches(tuple(await document_manager().search(query, limit=5)))
 
     if not available:
-        return html.section(
-            {"class_name": "section", "id": "vector-search"},
-            html.h2("Vector search"),
+        return Section(
             html.p({"id": "vector-search-off"}, VECTOR_SEARCH_OFF),
+            title="Vector search",
+            id="vector-search",
         )
 
-    return html.section(
-        {"class_name": "section", "id": "vector-search"},
-        html.h2("Vector search"),
-        html.p(
-            "Store short texts, then search them by similarity (pgvector, HNSW index, cosine distance). "
-            f"{document_count} stored."
+    return Section(
+        paragraph(
+            f"""
+            Store short texts, then search them by similarity (pgvector, HNSW index, cosine
+            distance). {document_count} stored.
+            """
         ),
-        html.form(
-            {"id": "add-document-form", "on_submit": heavy_event(add_document, prevent_default=True)},
-            html.input(
-                {
-                    "id": "new-document",
-                    "aria_label": "Text to store",
-                    "value": new_text,
-                    "max_length": MAX_DOCUMENT_LENGTH,
-                    "on_change": heavy_event(lambda event: set_new_text(event["target"]["value"])),
-                }
+        Form(
+            LineInput(
+                id="new-document",
+                label="Text to store",
+                value=new_text,
+                max_length=MAX_DOCUMENT_LENGTH,
+                on_change=lambda event: set_new_text(event["target"]["value"]),
             ),
-            html.button({"id": "add-document", "type": "submit"}, "Store"),
+            Button("Store", submit=True, id="add-document"),
+            on_submit=add_document,
+            id="add-document-form",
+            class_name="inline-form",
         ),
-        html.p({"id": "vector-search-message", "role": "status"}, message),
-        html.form(
-            {"id": "search-form", "on_submit": heavy_event(search, prevent_default=True)},
-            html.input(
-                {
-                    "id": "search-query",
-                    "aria_label": "Search query",
-                    "value": query,
-                    "on_change": heavy_event(lambda event: set_query(event["target"]["value"])),
-                }
+        html.p({"id": "vector-search-message", "class_name": "muted", "role": "status"}, message),
+        Form(
+            LineInput(
+                id="search-query",
+                label="Search for",
+                type="search",
+                value=query,
+                on_change=lambda event: set_query(event["target"]["value"]),
             ),
-            html.button({"id": "search-documents", "type": "submit"}, "Search"),
+            Button("Search", submit=True, id="search-documents", variant="secondary"),
+            on_submit=search,
+            id="search-form",
+            class_name="inline-form",
         ),
         html.ol(
-            {"id": "search-results"},
+            {"id": "search-results", "class_name": "search-results", "aria_label": "Search results"},
             [
-                html.li({"key": str(match.document.id)}, f"{match.document.content} ({match.similarity:.2f})")
+                html.li(
+                    {"key": str(match.document.id)},
+                    html.span({"class_name": "search-result-text"}, match.document.content),
+                    html.span({"class_name": "similarity"}, f" ({match.similarity:.2f})"),
+                )
                 for match in matches
             ],
         ),
+        title="Vector search",
+        id="vector-search",
     )

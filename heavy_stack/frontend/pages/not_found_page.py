@@ -1,15 +1,20 @@
 """Shown for any path no route matches."""
 
 from reactpy import component, html
-from reactpy_router import link
 
+from heavy_stack.frontend.components.layout import Section
+from heavy_stack.frontend.components.links import RouterLink
+from heavy_stack.frontend.components.text import PageTitle, paragraph
 from heavy_stack.frontend.types import Component
 
 
 @component
 def NotFoundPage() -> Component:
-    return html.main(
+    return html.div(
         {"class_name": "page"},
-        html.h1("Page not found"),
-        html.p(link({"to": "/"}, "Go to the landing page")),
+        PageTitle("Page not found"),
+        Section(
+            paragraph("There is no page at this address."),
+            RouterLink("Go to the landing page", to="/", id="not-found-home-link"),
+        ),
     )

@@ -1,16 +1,33 @@
 """A second page, to show routing without a full page load."""
 
 from reactpy import component, html
-from reactpy_router import link
 
+from heavy_stack.frontend.components.layout import Section
+from heavy_stack.frontend.components.links import RouterLink
+from heavy_stack.frontend.components.text import BulletedList, PageTitle, paragraph
 from heavy_stack.frontend.types import Component
 
 
 @component
 def OtherPage() -> Component:
-    return html.main(
+    return html.div(
         {"class_name": "page"},
-        html.h1("Another page"),
-        html.p("Routed on the client: the websocket and the state of the app stay open."),
-        html.p(link({"to": "/", "id": "to-landing-page"}, "Back to the landing page")),
+        PageTitle("Another page", "Routed in the page: no reload, the websocket stays open."),
+        Section(
+            paragraph(
+                "Going back keeps the landing page's connection; its blocks start fresh when shown again."
+            ),
+            BulletedList(
+                """
+                The address bar changed with the History API
+                The server rendered this page for the new location
+                The browser's back button works as usual
+                """
+            ),
+            RouterLink(
+                "Back to the landing page", to="/", id="to-landing-page", class_name="button button-primary"
+            ),
+            title="What just happened",
+            id="routing-explained",
+        ),
     )
