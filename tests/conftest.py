@@ -4,6 +4,8 @@ at it, per-test database sessions rolled back at the end, and the running app.""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -29,8 +31,13 @@ for _name in [name for name in os.environ if name.startswith(ENV_PREFIX)]:
 
 
 @pytest.fixture(scope="session")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("heavy-data")
+def data_dir() -> Iterator[Path]:
+    """Outside pytest's temp root on purpose: a nested pytest session (the test daemon's tests, a
+    generated project's tests) resets that root to mode 0700, and the embedded PostgreSQL runs as
+    another user when we are root, so it would lose its own data folder mid-run."""
+    path = Path(tempfile.mkdtemp(prefix="heavy-test-data-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -167,8 +167,6 @@ async def serve_layout(
         while True:
             event = guard.accept(await recv())
             if event is not None:
-                if recovery is not None:
-                    recovery.note_client_event()
                 return event  # type: ignore[return-value]
 
     async def send_and_snapshot(update: LayoutUpdateMessage) -> None:

@@ -11,9 +11,9 @@ type; within it, the n-th ``use_state`` hook. What is not recovered: state marke
 (:func:`heavy_stack.frontend.state.use_server_only_state`), values that are not recoverable
 (see ``state_codec.py``), refs and memos. A saved value that no longer fits (the component's
 type changed, or the value's type differs from the new initial value's) is ignored: that state
-starts from its initial value and the page works as usual. Restoring ends at the first client
-event after a restored render, so a component mounted later (say, after navigating away and back)
-starts fresh as it would without recovery.
+starts from its initial value and the page works as usual. Each saved entry is used once: a
+component mounted again later in the same connection (say, after navigating away and back)
+starts fresh, as it would without recovery.
 
 The ReactPy side of this (calling into this module at the right moments) is in
 ``reactpy_patches.py``.
@@ -65,7 +65,6 @@ class TabRecovery:
         self._layout: weakref.ref[Layout] | None = None
         self._save_lock = asyncio.Lock()
         self._pending: dict[str, tuple[str, dict[str, Any]]] = {}
-        self._restored_any = False
         self._dirty_since: float | None = None
         self._save_task: asyncio.Task[None] | None = None
         self._last_saved: bytes | None = None
@@ -127,12 +126,6 @@ class TabRecovery:
             logger.info("state recovery: the component at %s changed; it starts fresh", patch_path or "/")
             return
         _claims[hook] = states
-        self._restored_any = True
-
-    def note_client_event(self) -> None:
-        """The user acted on the restored page: anything not restored by now stays unrestored."""
-        if self._restored_any and self._pending:
-            self._pending.clear()
 
     # --- saving ------------------------------------------------------------------------------
 

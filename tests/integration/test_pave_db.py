@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from heavy_stack.backend.data.database_setup import create_engine
-from heavy_stack.backend.data.embedded_postgres import EmbeddedPostgres
+from heavy_stack.backend.data.embedded_postgres import stop_embedded_postgres
 from heavy_stack.backend.data.pave_db import RemoteDatabaseRefusedError, pave_databases
 from heavy_stack.backend.data.sql_models import sql_metadata
 from heavy_stack.config import load_settings
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 async def scratch_data_dir(tmp_path: Path) -> AsyncIterator[Path]:
     """A data folder of its own: paving must never touch the session's database."""
     yield tmp_path
-    EmbeddedPostgres(tmp_path).stop()
+    stop_embedded_postgres(tmp_path)
 
 
 async def _table_names(url: str) -> set[str]:

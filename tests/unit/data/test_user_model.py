@@ -46,7 +46,9 @@ class TestSQLUserKeys:
     def test_the_wrong_passphrase_cannot_open_the_private_key(self, user_with_keys: SQLUser) -> None:
         token = user_with_keys.encrypt_with_public_key(b"x")
 
-        with pytest.raises(ValueError, match="password"):
+        # cryptography says "Bad decrypt. Incorrect password?" or, for a few wrong passwords,
+        # "Could not deserialize key data": either way the key stays shut.
+        with pytest.raises(ValueError, match="password|deserialize"):
             user_with_keys.decrypt_with_private_key(token, b"wrong")
 
     def test_using_keys_before_generating_them_says_what_to_do(self) -> None:
