@@ -48,7 +48,7 @@ class TestSQLUserKeys:
 
         # cryptography says "Bad decrypt. Incorrect password?" or, for a few wrong passwords,
         # "Could not deserialize key data": either way the key stays shut.
-        with pytest.raises(ValueError, match="password|deserialize"):
+        with pytest.raises(ValueError, match=r"password|deserialize"):
             user_with_keys.decrypt_with_private_key(token, b"wrong")
 
     def test_using_keys_before_generating_them_says_what_to_do(self) -> None:
