@@ -27,10 +27,13 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
+    from heavy_stack.cli.add_table import add_table
+    from heavy_stack.cli.migrate import migrate
     from heavy_stack.cli.pave_db import pave_db
+    from heavy_stack.cli.rename import rename
     from heavy_stack.cli.run import run
 
-    for command in (run, pave_db):
+    for command in (run, pave_db, migrate, add_table, rename):
         cli.add_command(command)
 
 

@@ -24,6 +24,7 @@ from heavy_stack.backend.data.database_setup import (
 from heavy_stack.backend.data.sql_models import sql_metadata, vector_metadata
 from heavy_stack.config import Settings, mask_url
 from heavy_stack.errors import DatabaseUnavailableError, HeavyStackError
+from heavy_stack.migrations.targets import TARGETS
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ async def _recreate_tables(url: str, metadata: MetaData) -> None:
         async with engine.begin() as connection:
             await connection.run_sync(metadata.drop_all)
             # A paved database is not a migrated one: forget any recorded migration state.
-            await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            version_tables = ", ".join(target.version_table for target in TARGETS)
+            await connection.execute(text(f"DROP TABLE IF EXISTS {version_tables}"))
             await connection.run_sync(metadata.create_all)
     except DatabaseUnavailableError:
         raise

@@ -1,0 +1,73 @@
+"""Scratch databases: made on a server for one migration run and always dropped afterwards.
+
+They go on the server the settings point at (the embedded PostgreSQL unless a URL is set), so
+migrations are tested on the same kind of server they will run on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from uuid import uuid4
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from heavy_stack.backend.data.database_setup import (
+    SQL_DATABASE_NAME,
+    create_database_if_missing,
+    create_engine,
+)
+from heavy_stack.config import mask_url
+
+logger = logging.getLogger(__name__)
+
+SCRATCH_DATABASE_PREFIX = f"{SQL_DATABASE_NAME}_scratch_"
+
+
+@asynccontextmanager
+async def scratch_database(server_url: str) -> AsyncIterator[str]:
+    """Create a uniquely named database on the server of ``server_url``; yield its URL; drop it."""
+    url = make_url(server_url).set(database=f"{SCRATCH_DATABASE_PREFIX}{uuid4().hex[:12]}")
+    scratch_url = url.render_as_string(hide_password=False)
+    await create_database_if_missing(scratch_url)
+    try:
+        yield scratch_url
+    finally:
+        await drop_database(scratch_url)
+
+
+async def drop_database(url: str) -> None:
+    """Drop the database named in ``url``, closing any connection still open to it."""
+    parsed = make_url(url)
+    assert parsed.database
+    is_cockroach = parsed.get_backend_name() == "cockroachdb"
+    maintenance_db = "defaultdb" if is_cockroach else "postgres"
+    engine = create_engine(
+        parsed.set(database=maintenance_db).render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+        poolclass=NullPool,
+    )
+    try:
+        async with engine.connect() as connection:
+            quoted = connection.dialect.identifier_preparer.quote(parsed.database)
+            suffix = "CASCADE" if is_cockroach else "WITH (FORCE)"
+            await connection.execute(text(f"DROP DATABASE IF EXISTS {quoted} {suffix}"))
+    finally:
+        await engine.dispose()
+    logger.info("dropped scratch database %s", mask_url(url))
+
+
+async def pgvector_available(url: str) -> bool:
+    """Whether the server of ``url`` can ``CREATE EXTENSION vector``."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.scalar(
+                text("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")
+            )
+    finally:
+        await engine.dispose()
+    return bool(found)

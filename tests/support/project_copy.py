@@ -1,0 +1,85 @@
+"""A throw-away copy of this project, for tests that run the scaffolding tools on a whole project.
+
+Only the project's own files are copied (``project_files.iter_project_files``: no .git, .venv,
+.heavy or caches), and never a developer's ``.env``. Commands run in the copy with this venv's
+interpreter, the copy as working directory and the copy first on ``PYTHONPATH``, so the copy's
+package shadows the installed (editable) one even for scripts such as ``dev_scripts/*.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from heavy_stack.scaffolding.project_files import PROJECT_ROOT, iter_project_files
+
+_NOT_COPIED = frozenset({".env"})
+
+
+def copy_project(destination: Path) -> Path:
+    """Copy the project into ``destination`` (created) and return it."""
+    for source in iter_project_files(PROJECT_ROOT):
+        relative = source.relative_to(PROJECT_ROOT)
+        if relative.as_posix() in _NOT_COPIED:
+            continue
+        target = destination / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+    return destination
+
+
+def run_python(
+    project: Path,
+    arguments: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """``python <arguments>`` in ``project`` with this venv's interpreter; output captured."""
+    return subprocess.run(
+        [sys.executable, *arguments],
+        cwd=project,
+        env={**os.environ, **(env or {}), "PYTHONPATH": os.pathsep.join([str(project), *_python_path()])},
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _python_path() -> list[str]:
+    return [entry for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry]
+
+
+def commit_everything(project: Path) -> None:
+    """Make ``project`` a git repository of its own with everything committed (a clean tree)."""
+    assert not (project / ".git").exists(), f"{project} already belongs to a git repository"
+    identity = ["-c", "user.name=test", "-c", "user.email=test@example.com"]
+    for command in (
+        ["git", "init", "--quiet", "--initial-branch=main"],
+        ["git", "add", "--all"],
+        ["git", *identity, "commit", "--quiet", "--message", "copy"],
+    ):
+        subprocess.run(command, cwd=project, check=True, capture_output=True)
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    """Every project file's content, to show that a refused command changed nothing."""
+    return {path.relative_to(project).as_posix(): path.read_bytes() for path in iter_project_files(project)}
+
+
+def reuse_mypy_cache(project: Path) -> None:
+    """Start the copy's mypy cache from this project's (when ``make check-types`` has made one).
+
+    mypy re-checks every module whose content differs from the cached one and whatever depends on
+    it, so the copy is checked as thoroughly as from cold, in seconds instead of a minute.
+    """
+    cache = PROJECT_ROOT / ".mypy_cache"
+    if cache.is_dir():
+        shutil.copytree(cache, project / ".mypy_cache", dirs_exist_ok=True)
