@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelMetaclass
@@ -41,11 +41,25 @@ def _check_table_declaration(name: str, class_dict: dict[str, Any], kwargs: dict
         raise TypeError(f'{name} has no __tablename__: add `__tablename__ = "..."` to the class body')
 
 
-class HeavyModel(SQLModel, metaclass=HeavyModelMetaclass, registry=registry()):
+# Every constraint gets a predictable name, so migrations can drop and alter them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class HeavyModel(
+    SQLModel,
+    metaclass=HeavyModelMetaclass,
+    registry=registry(metadata=MetaData(naming_convention=NAMING_CONVENTION)),
+):
     """Base of every table in the SQL database (``SQL_DB_URL``)."""
 
 
-class VectorHeavyModel(HeavyModel, registry=registry()):
+class VectorHeavyModel(HeavyModel, registry=registry(metadata=MetaData(naming_convention=NAMING_CONVENTION))):
     """Base of every table in the vector database (``VECTOR_DB_URL``, PostgreSQL with pgvector)."""
 
 
