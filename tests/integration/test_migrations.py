@@ -150,7 +150,7 @@ class TestMigrateUp:
 
         assert fresh_databases.sql_db_url
         assert fresh_databases.vector_db_url
-        assert await _table_names(fresh_databases.sql_db_url) == {"alembic_version", "users"}
+        assert await _table_names(fresh_databases.sql_db_url) == {"alembic_version", *sql_metadata().tables}
         assert await _table_names(fresh_databases.vector_db_url) == {"alembic_version_vector", "documents"}
         assert [line.split(":")[0] for line in first] == ["sql", "vector"]
         assert all(" upgraded " in line and "no migrations -> " in line for line in first)
@@ -166,7 +166,7 @@ class TestMigrateUp:
         assert await _table_names(fresh_databases.sql_db_url) == {
             "alembic_version",
             "alembic_version_vector",
-            "users",
+            *sql_metadata().tables,
             "documents",
         }
 
@@ -179,7 +179,7 @@ class TestMigrateUp:
 
         assert fresh_databases.sql_db_url
         assert fresh_databases.vector_db_url
-        assert await _table_names(fresh_databases.sql_db_url) == {"users"}
+        assert await _table_names(fresh_databases.sql_db_url) == set(sql_metadata().tables)
         assert await _table_names(fresh_databases.vector_db_url) == {"documents"}
 
     async def test_refuses_a_database_built_from_the_models(
@@ -206,5 +206,5 @@ class TestMigrateUp:
             for url in (settings.sql_db_url, settings.vector_db_url):
                 await drop_database(url)
 
-        assert tables == {"alembic_version", "users"}
+        assert tables == {"alembic_version", *sql_metadata().tables}
         assert report[1].startswith("vector: skipped: no pgvector at ")
