@@ -6,6 +6,8 @@ from reactpy_router import browser_router, route
 
 from heavy_stack.frontend.brython_executors import BrythonExecutorProvider
 from heavy_stack.frontend.components.outer_container import OuterContainer
+from heavy_stack.frontend.current_user import LoginRequired
+from heavy_stack.frontend.pages.account_pages import AccountPage, LoginPage, SignupPage
 from heavy_stack.frontend.pages.landing_page import LandingPage
 from heavy_stack.frontend.pages.not_found_page import NotFoundPage
 from heavy_stack.frontend.pages.other_page import OtherPage
@@ -20,6 +22,9 @@ def Root() -> Component:
             browser_router(
                 route("/", OuterContainer(LandingPage(), current_path="/")),
                 route("/other", OuterContainer(OtherPage(), current_path="/other")),
+                route("/login", OuterContainer(LoginPage(), current_path="/login")),
+                route("/signup", OuterContainer(SignupPage(), current_path="/signup")),
+                route("/account", OuterContainer(LoginRequired(AccountPage()), current_path="/account")),
                 route("{404:any}", OuterContainer(NotFoundPage(), current_path="")),
             )
         )

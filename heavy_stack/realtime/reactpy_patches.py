@@ -22,6 +22,10 @@ Patches:
   and when the connection closes, while the layout still exists.
 - ``Layout._render_component`` and ``LifeCycleHook.use_state`` - before a component's first render
   it may claim the state saved at its position, and its ``use_state`` slots take those values.
+- :func:`_history_keyed_per_connection` - reactpy-router renders nothing until its JavaScript
+  ``History`` component reports the page's location, which it does only when it mounts. After a
+  reconnect the browser keeps the mounted ``History``, so the page stayed blank for good. Keying it
+  per connection makes the browser mount a new one, which reports the location again.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import uuid
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -36,9 +41,10 @@ import orjson
 import reactpy
 import reactpy.backend.sanic as reactpy_sanic
 import reactpy.core._life_cycle_hook as life_cycle_hook_module
+import reactpy_router.routers as reactpy_router_routers
 from anyio import create_task_group
 from reactpy.core._life_cycle_hook import LifeCycleHook
-from reactpy.core.hooks import _CurrentState
+from reactpy.core.hooks import ConnectionContext, _CurrentState
 from reactpy.core.layout import Layout
 from reactpy.core.serve import (
     RecvCoroutine,
@@ -62,6 +68,7 @@ _ORIGINAL_SERVE_LAYOUT = reactpy_sanic.serve_layout  # type: ignore[attr-defined
 _ORIGINAL_SEND_RECV_CALLBACKS = reactpy_sanic._make_send_recv_callbacks
 _ORIGINAL_RENDER_COMPONENT = Layout._render_component
 _ORIGINAL_USE_STATE = LifeCycleHook.use_state
+_ORIGINAL_ROUTER_HISTORY = reactpy_router_routers.History  # type: ignore[attr-defined]
 
 
 class TaskLocalHookStack:
@@ -207,6 +214,30 @@ def _use_state(self: LifeCycleHook, function: Any) -> Any:
     return slot
 
 
+# --- reactpy-router's History mounts again on every connection ------------------------------------
+
+
+def _history_keyed_per_connection(*args: Any, **kwargs: Any) -> Any:
+    element = _ORIGINAL_ROUTER_HISTORY(*args, **kwargs)
+    request = _current_request()
+    if request is not None and isinstance(element, dict):
+        if not hasattr(request.ctx, "history_key"):
+            request.ctx.history_key = f"history-{uuid.uuid4().hex}"
+        element["key"] = request.ctx.history_key
+    return element
+
+
+def _current_request() -> Any:
+    """The Sanic request of the connection being rendered, if there is one."""
+    try:
+        provider = life_cycle_hook_module.current_hook().get_context_provider(ConnectionContext)
+    except RuntimeError:
+        return None
+    if provider is None or provider.value is None:
+        return None
+    return getattr(provider.value.carrier, "request", None)
+
+
 def apply_reactpy_patches() -> None:
     """Apply every patch. Idempotent: safe to call from each app factory call."""
     if not isinstance(life_cycle_hook_module._HOOK_STATE, TaskLocalHookStack):
@@ -216,6 +247,7 @@ def apply_reactpy_patches() -> None:
     reactpy_sanic._make_send_recv_callbacks = make_send_recv_callbacks
     Layout._render_component = _render_component  # type: ignore[method-assign]
     LifeCycleHook.use_state = _use_state  # type: ignore[method-assign]
+    reactpy_router_routers.History = _history_keyed_per_connection  # type: ignore[attr-defined]
     reactpy_sanic.logger.addFilter(_NO_SCOPE_FILTER)  # a filter is only added once
 
 
@@ -228,6 +260,7 @@ def remove_reactpy_patches() -> None:
     reactpy_sanic._make_send_recv_callbacks = _ORIGINAL_SEND_RECV_CALLBACKS
     Layout._render_component = _ORIGINAL_RENDER_COMPONENT  # type: ignore[method-assign]
     LifeCycleHook.use_state = _ORIGINAL_USE_STATE  # type: ignore[method-assign]
+    reactpy_router_routers.History = _ORIGINAL_ROUTER_HISTORY  # type: ignore[attr-defined]
     reactpy_sanic.logger.removeFilter(_NO_SCOPE_FILTER)
 
 

@@ -58,7 +58,7 @@ def state_key_for(request: Request, signing_key: bytes) -> str | None:
 
 def give_browser_an_id(request: Request, response: BaseHTTPResponse, *, secure: bool) -> None:
     """Response middleware: a page served to a browser without the cookie sets one."""
-    content_type = response.headers.get("content-type", "")
+    content_type = str(response.content_type or response.headers.get("content-type", ""))
     if browser_id_of(request) is not None or not content_type.startswith("text/html"):
         return
     response.add_cookie(

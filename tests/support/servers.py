@@ -56,9 +56,11 @@ async def serve_in_process(app: Sanic[Any, Any]) -> AsyncIterator[str]:
 class ServerProcess:
     """``heavy <args>`` in a subprocess, stopped (SIGTERM, then SIGKILL) when done."""
 
-    def __init__(self, args: list[str], env: Mapping[str, str], log_path: Path) -> None:
+    def __init__(
+        self, args: list[str], env: Mapping[str, str], log_path: Path, port: int | None = None
+    ) -> None:
         # cwd is the log's folder, not the project: a developer's .env must not leak into tests.
-        self.port = free_port()
+        self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self._log = log_path.open("wb")
@@ -100,9 +102,10 @@ class ServerProcess:
 
 @contextlib.contextmanager
 def heavy_server(
-    args: list[str], env: Mapping[str, str], log_path: Path, *, timeout: float = 60.0
+    args: list[str], env: Mapping[str, str], log_path: Path, *, timeout: float = 60.0, port: int | None = None
 ) -> Iterator[ServerProcess]:
-    server = ServerProcess(args, env, log_path)
+    """``heavy <args> --port N`` until the block ends; ``port`` to restart a server where it was."""
+    server = ServerProcess(args, env, log_path, port)
     try:
         server.wait_until_healthy(timeout)
         yield server

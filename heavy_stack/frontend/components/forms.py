@@ -116,3 +116,29 @@ def _control_ids(children: Any) -> Iterator[tuple[str, str | None]]:
         if tag in _FORM_CONTROL_TAGS:
             yield tag, child.get("attributes", {}).get("id")
         yield from _control_ids(child.get("children", ()))
+
+
+def HttpForm(
+    *children: Component,
+    action: str,
+    id: str | None = None,
+    class_name: str = "",
+    label: str | None = None,
+) -> VdomDict:
+    """A ``<form>`` the browser posts itself to ``action`` (a page load, no websocket event).
+
+    For what only an HTTP response can do, such as setting an HttpOnly cookie: the login,
+    sign-up and logout forms post to ``/auth/...`` this way (docs/accounts-and-security.md).
+    Fields are sent under their ``name`` (the kit's inputs use their id as their name).
+    """
+    return html.form(
+        element_attributes(
+            id=id, action=action, method="post", class_name=class_names("form", class_name), aria_label=label
+        ),
+        *children,
+    )
+
+
+def hidden_input(name: str, value: str) -> VdomDict:
+    """A field the form posts without showing it (``next`` paths, for example)."""
+    return html.input({"type": "hidden", "name": name, "value": value})

@@ -8,6 +8,7 @@ from reactpy import html
 from reactpy.core.types import VdomDict
 
 from heavy_stack.frontend.components.links import NewTabLink, RouterLink
+from heavy_stack.frontend.pages.account_pages import AccountMenu
 from heavy_stack.frontend.types import Component
 
 APP_NAME = "Heavy Stack"
@@ -50,6 +51,7 @@ def OuterContainer(page: Component, *, current_path: str) -> VdomDict:
                         for path, label, link_id in NAVIGATION
                     ),
                 ),
+                AccountMenu(),
             ),
         ),
         html.main(

@@ -182,7 +182,9 @@ def CurrentUserSection() -> Component:
     if isinstance(user, User):
         text = f"Signed in as {user.display_name}."
     elif isinstance(user, AnonymousUser):
-        text = f"You are browsing as a guest ({type(user).__name__}). Sign-in arrives in a later version."
+        text = (
+            f"You are browsing as a guest ({type(user).__name__}): sign up or log in at the top of the page."
+        )
     else:
         text = "Loading…"
     return Section(

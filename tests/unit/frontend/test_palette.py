@@ -28,6 +28,8 @@ TEXT_PAIRS = [  # (foreground, background) of text: 4.5:1 (WCAG 1.4.3)
     ("primary-text", "primary"),
     ("primary-text", "primary-hover"),
     ("success", "surface"),
+    ("danger", "surface"),
+    ("danger", "surface-sunken"),
 ]
 UI_PAIRS = [  # input borders and the focus ring against what they sit on: 3:1 (WCAG 1.4.11)
     ("border-strong", "surface"),
