@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from heavy_stack.backend.data.db_connection import SessionMaker, make_sessionmaker
@@ -22,3 +23,11 @@ async def redis() -> AsyncIterator[Redis]:
     client: Redis = Redis.from_url(require_external_redis())
     yield client
     await client.aclose()
+
+
+@pytest.fixture(autouse=True)
+async def forget_failed_logins_from_this_machine(sql_engine: AsyncEngine) -> AsyncIterator[None]:
+    """HTTP tests all come from 127.0.0.1: one test's failed logins must not block another's."""
+    yield
+    async with sql_engine.begin() as connection:
+        await connection.execute(text("DELETE FROM login_attempts WHERE key = 'address:127.0.0.1'"))

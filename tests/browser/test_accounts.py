@@ -1,0 +1,135 @@
+"""The account flow in Chromium: sign up, log out, log in, the user on the page, generic errors,
+the rate limit, a page that requires login, and a session cookie no script can read."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from playwright.async_api import Page, expect
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.browser.conftest import open_app
+from tests.support.servers import ServerProcess
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+async def forget_failed_logins_from_this_machine(sql_engine: AsyncEngine) -> AsyncIterator[None]:
+    """Every test's browser is 127.0.0.1: don't let one test's failures count against another."""
+    yield
+    async with sql_engine.begin() as connection:
+        await connection.execute(text("DELETE FROM login_attempts WHERE key = 'address:127.0.0.1'"))
+
+
+def new_email() -> str:
+    return f"ada-{uuid.uuid4().hex[:10]}@example.com"
+
+
+async def sign_up(page: Page, base_url: str, email: str, name: str = "Ada Lovelace") -> None:
+    await open_app(page, f"{base_url}/signup", "#signup-form")
+    await page.fill("#display_name", name)
+    await page.fill("#email", email)
+    await page.fill("#password", PASSWORD)
+    await page.click("#signup-submit")
+
+
+async def log_in(
+    page: Page, base_url: str, email: str, password: str = PASSWORD, path: str = "/login"
+) -> None:
+    await open_app(page, f"{base_url}{path}", "#login-form")
+    await page.fill("#email", email)
+    await page.fill("#password", password)
+    await page.click("#login-submit")
+
+
+async def log_out(page: Page) -> None:
+    await page.click("#logout-submit")
+    await expect(page.locator("#login-link")).to_be_visible()
+
+
+class TestAccountFlow:
+    async def test_sign_up_log_out_log_in_and_see_the_user(
+        self, page: Page, live_server: ServerProcess
+    ) -> None:
+        email = new_email()
+
+        await sign_up(page, live_server.base_url, email)
+        await expect(page.locator("#current-user")).to_have_text("Signed in as Ada Lovelace.")
+        await expect(page.locator("#account-link")).to_have_text("Ada Lovelace")
+
+        await log_out(page)
+        await expect(page.locator("#current-user")).to_contain_text("browsing as a guest")
+
+        await log_in(page, live_server.base_url, email.upper())
+        await expect(page.locator("#current-user")).to_have_text("Signed in as Ada Lovelace.")
+
+    async def test_the_session_cookie_is_out_of_reach_of_scripts(
+        self, page: Page, live_server: ServerProcess
+    ) -> None:
+        await sign_up(page, live_server.base_url, new_email())
+        await expect(page.locator("#account-link")).to_be_visible()
+
+        cookies = {cookie["name"]: cookie for cookie in await page.context.cookies()}
+
+        assert cookies["heavy_session"]["httpOnly"] is True
+        assert cookies["heavy_session"]["sameSite"] == "Lax"
+        assert "heavy_session" not in await page.evaluate("document.cookie")
+
+    async def test_a_wrong_password_gets_a_generic_message(
+        self, page: Page, live_server: ServerProcess
+    ) -> None:
+        email = new_email()
+        await sign_up(page, live_server.base_url, email)
+        await log_out(page)
+
+        await log_in(page, live_server.base_url, email, "not the password at all")
+        await expect(page.locator("#form-error")).to_have_text("Email or password is incorrect.")
+
+        await log_in(page, live_server.base_url, new_email(), PASSWORD)
+        await expect(page.locator("#form-error")).to_have_text("Email or password is incorrect.")
+
+    async def test_repeated_failures_hit_the_rate_limit(self, page: Page, live_server: ServerProcess) -> None:
+        email = new_email()
+        await sign_up(page, live_server.base_url, email)
+        await log_out(page)
+        for _ in range(5):
+            await log_in(page, live_server.base_url, email, "a wrong guess, again")
+            await expect(page.locator("#form-error")).to_have_text("Email or password is incorrect.")
+
+        await log_in(page, live_server.base_url, email)
+
+        await expect(page.locator("#form-error")).to_have_text("Too many attempts. Try again in 15 minutes.")
+        await expect(page.locator("#login-link")).to_be_visible()
+
+    async def test_a_page_that_requires_login_sends_visitors_there_and_back(
+        self, page: Page, live_server: ServerProcess
+    ) -> None:
+        email = new_email()
+        await sign_up(page, live_server.base_url, email, name="Grace Hopper")
+        await log_out(page)
+
+        await open_app(page, f"{live_server.base_url}/account", "#login-form")
+        assert "next=/account" in page.url
+        await page.fill("#email", email)
+        await page.fill("#password", PASSWORD)
+        await page.click("#login-submit")
+
+        await expect(page.locator("#account-name")).to_have_text("Grace Hopper")
+        assert page.url.endswith("/account")
+
+    async def test_a_taken_email_cannot_sign_up_again(self, page: Page, live_server: ServerProcess) -> None:
+        email = new_email()
+        await sign_up(page, live_server.base_url, email)
+        await log_out(page)
+
+        await sign_up(page, live_server.base_url, email)
+
+        await expect(page.locator("#form-error")).to_have_text(
+            "We could not create an account with these details."
+        )
