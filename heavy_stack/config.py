@@ -68,6 +68,10 @@ def mask_url(url: str | URL) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def _blank_is_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 def _check_redis_url(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
@@ -102,6 +106,9 @@ class Settings(BaseSettings):
     redis_url: Annotated[str | None, AfterValidator(_check_redis_url)] = None
     secret_key: SecretStr = SecretStr(DEFAULT_DEV_SECRET_KEY)
     data_dir: Path = Path(".heavy")
+    record_file: Annotated[Path | None, BeforeValidator(_blank_is_none)] = Field(
+        default=None, description="Append every stream message to this recording (docs/load-testing.md)"
+    )
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Settings:

@@ -21,3 +21,15 @@ class DatabaseUnavailableError(HeavyStackError):
     """A database could not be started or reached."""
 
     exit_code = 3
+
+
+class RecordingError(HeavyStackError):
+    """A recording file is missing, is not a recording, or does not fit the app it is replayed on."""
+
+    exit_code = 2
+
+
+class LoadTestFailedError(HeavyStackError):
+    """A load test ran but broke one of its limits (p95 latency, error rate)."""
+
+    exit_code = 4

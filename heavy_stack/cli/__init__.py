@@ -27,10 +27,12 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
+    from heavy_stack.cli.load_test import load_test
     from heavy_stack.cli.pave_db import pave_db
+    from heavy_stack.cli.record import record
     from heavy_stack.cli.run import run
 
-    for command in (run, pave_db):
+    for command in (run, pave_db, record, load_test):
         cli.add_command(command)
 
 

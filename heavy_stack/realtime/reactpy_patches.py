@@ -15,11 +15,17 @@ Patches:
   without a database session and fail later, far from the cause.
 - :class:`NoScopeWarningFilter` - under Sanic's own server ReactPy warns "No scope" on every
   connection; the warning is about ASGI servers and means nothing here.
+- :func:`_render_model_attributes_with_replayable_targets` - event handler ids were random per
+  connection (``uuid4().hex``), so a recorded session could not be replayed on a new connection;
+  they now follow from the element's place in the page and the event name.
+- :func:`_serve_layout_and_record` - apps that record (``realtime/recording.py``) get every
+  stream message written down; apps that do not pay one attribute lookup per connection.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import threading
 from typing import Any
@@ -29,6 +35,11 @@ import reactpy
 import reactpy.backend.sanic as reactpy_sanic
 import reactpy.core._life_cycle_hook as life_cycle_hook_module
 from reactpy.core._life_cycle_hook import LifeCycleHook
+from reactpy.core.layout import Layout
+from reactpy.core.serve import RecvCoroutine, SendCoroutine, serve_layout
+from reactpy.core.types import LayoutEventMessage, LayoutType, LayoutUpdateMessage
+
+from heavy_stack.realtime.recording import recorder_of
 
 _ORIGINAL_HOOK_STATE = life_cycle_hook_module._HOOK_STATE
 _ORIGINAL_USE_EFFECT = reactpy.use_effect
@@ -96,12 +107,101 @@ def _refuse_unwrapped_hooks() -> None:
     reactpy.event = event
 
 
+# --- Recording and replay (docs/load-testing.md) ---------------------------------------------
+
+_ORIGINAL_RENDER_MODEL_ATTRIBUTES = Layout._render_model_attributes
+_ORIGINAL_SERVE_LAYOUT = serve_layout  # the function reactpy.backend.sanic calls, by its module global
+
+
+def replayable_target(patch_path: str, event: str, taken: Any) -> str:
+    """The handler id for ``event`` on the element at ``patch_path``: its place in the page, then the event.
+
+    ``"/children/0/children/2"`` and ``onClick`` give ``"0/2:onClick"``. If another live handler
+    already holds that id (a keyed element moved there and kept its id), ``~2``, ``~3``... is
+    appended, which is deterministic as long as the page renders the same way.
+    """
+    base = f"{patch_path.replace('/children/', '/').lstrip('/')}:{event}"
+    target, number = base, 1
+    while target in taken:
+        number += 1
+        target = f"{base}~{number}"
+    return target
+
+
+def _render_model_attributes_with_replayable_targets(
+    self: Layout, old_state: Any, new_state: Any, raw_model: dict[str, Any]
+) -> None:
+    """ReactPy's ``_render_model_attributes``, with replayable ids for newly mounted handlers.
+
+    ReactPy uses ``handler.target`` when a handler sets one and keeps an element's existing ids
+    across re-renders, so giving each new handler (a copy: the caller's object is left alone) a
+    target is all it takes; no ReactPy code is copied.
+    """
+    handlers: dict[str, Any] | None = raw_model.get("eventHandlers")
+    if handlers:
+        kept: dict[str, str] = old_state.targets_by_event if old_state is not None else {}
+        with_targets = {}
+        for event, handler in handlers.items():
+            if handler.target is None and event not in kept:
+                handler = copy.copy(handler)
+                handler.target = replayable_target(new_state.patch_path, event, self._event_handlers)
+            with_targets[event] = handler
+        raw_model = {**raw_model, "eventHandlers": with_targets}
+    _ORIGINAL_RENDER_MODEL_ATTRIBUTES(self, old_state, new_state, raw_model)
+
+
+async def _serve_layout_and_record(
+    layout: LayoutType[LayoutUpdateMessage, LayoutEventMessage], send: SendCoroutine, recv: RecvCoroutine
+) -> None:
+    """ReactPy's ``serve_layout``; when the connection's app records, each message is written down too."""
+    request = _request_of(layout)
+    recorder = None if request is None else recorder_of(request.app)
+    if recorder is None:
+        await _ORIGINAL_SERVE_LAYOUT(layout, send, recv)
+        return
+    connection = recorder.open_connection(request.path, request.query_string)
+
+    async def send_and_record(message: LayoutUpdateMessage) -> None:
+        recorder.record_message(connection, "to_client", message)
+        await send(message)
+
+    async def recv_and_record() -> LayoutEventMessage:
+        message = await recv()
+        recorder.record_message(connection, "to_server", message)
+        return message
+
+    try:
+        await _ORIGINAL_SERVE_LAYOUT(layout, send_and_record, recv_and_record)
+    finally:
+        recorder.close_connection(connection)
+
+
+def _request_of(layout: Any) -> Any:
+    """The Sanic request of a layout built by ``reactpy.backend.sanic`` (None for other layouts)."""
+    connection = getattr(layout.root, "value", None)
+    return getattr(getattr(connection, "carrier", None), "request", None)
+
+
+def _apply_recording_patches() -> None:
+    Layout._render_model_attributes = _render_model_attributes_with_replayable_targets  # type: ignore[method-assign]
+    reactpy_sanic.serve_layout = _serve_layout_and_record  # type: ignore[attr-defined]
+
+
+def _remove_recording_patches() -> None:
+    Layout._render_model_attributes = _ORIGINAL_RENDER_MODEL_ATTRIBUTES  # type: ignore[method-assign]
+    reactpy_sanic.serve_layout = _ORIGINAL_SERVE_LAYOUT  # type: ignore[attr-defined]
+
+
+# --- Applying and removing every patch ------------------------------------------------------------
+
+
 def apply_reactpy_patches() -> None:
     """Apply every patch. Idempotent: safe to call from each app factory call."""
     if not isinstance(life_cycle_hook_module._HOOK_STATE, TaskLocalHookStack):
         life_cycle_hook_module._HOOK_STATE = TaskLocalHookStack()  # type: ignore[assignment]
     _refuse_unwrapped_hooks()
     reactpy_sanic.logger.addFilter(_NO_SCOPE_FILTER)  # a filter is only added once
+    _apply_recording_patches()
 
 
 def remove_reactpy_patches() -> None:
@@ -110,6 +210,7 @@ def remove_reactpy_patches() -> None:
     reactpy.use_effect = _ORIGINAL_USE_EFFECT
     reactpy.event = _ORIGINAL_EVENT
     reactpy_sanic.logger.removeFilter(_NO_SCOPE_FILTER)
+    _remove_recording_patches()
 
 
 def reactpy_patches_applied() -> bool:
