@@ -42,14 +42,25 @@ def shape_of(node: Model) -> ElementShape:
 
 
 def first_difference(expected: ElementShape, actual: ElementShape) -> str:
-    """Where two shapes first differ, in words (for failure messages)."""
+    """Where two shapes first differ, in words: the nearest named element above, the child indexes, what."""
+    return _first_difference(expected, actual, within=None, indexes=[])
+
+
+def _first_difference(
+    expected: ElementShape, actual: ElementShape, within: ElementShape | None, indexes: list[int]
+) -> str:
     if expected[:4] != actual[:4]:
-        return f"expected {_describe(expected)}, got {_describe(actual)}"
+        where = f"child {'/'.join(map(str, indexes))}" if indexes else "the top element"
+        inside = f"inside {within.label()}, " if within is not None else ""
+        return f"{inside}at {where}: expected {_describe(expected)}, got {_describe(actual)}"
+    if expected.tag:  # a named element: report positions from here on
+        within, indexes = expected, []
     pairs = zip(expected.children, actual.children, strict=False)
     for index, (expected_child, actual_child) in enumerate(pairs):
         if expected_child != actual_child:
-            return f"in child {index} of {expected.label()}: {first_difference(expected_child, actual_child)}"
-    return f"{expected.label()} has {len(actual.children)} child elements instead of {len(expected.children)}"
+            return _first_difference(expected_child, actual_child, within, [*indexes, index])
+    count, recorded = len(actual.children), len(expected.children)
+    return f"{expected.label()} has {count} child element(s) where the recording has {recorded}"
 
 
 def _describe(shape: ElementShape) -> str:

@@ -202,6 +202,7 @@ class SessionRecorder:
             self._file.close()
             raise
         self._connection_numbers = itertools.count(last_connection + 1)
+        self._open_connections: set[int] = set()
 
     def _prepare_for_appending(self) -> int:
         """Write the header into a new file, or check an existing one; the highest connection number."""
@@ -224,6 +225,7 @@ class SessionRecorder:
     def open_connection(self, path: str, query: str) -> int:
         """Start recording a connection to ``path`` (the stream URL path); returns its number."""
         connection = next(self._connection_numbers)
+        self._open_connections.add(connection)
         self._write(
             {"kind": "open", "connection": connection, "timestamp": time.time(), "path": path, "query": query}
         )
@@ -241,9 +243,14 @@ class SessionRecorder:
         )
 
     def close_connection(self, connection: int) -> None:
-        self._write({"kind": "close", "connection": connection, "timestamp": time.time()})
+        if connection in self._open_connections:
+            self._open_connections.discard(connection)
+            self._write({"kind": "close", "connection": connection, "timestamp": time.time()})
 
     def close(self) -> None:
+        """Close the file; connections still open (the server is stopping) are closed in it first."""
+        for connection in sorted(self._open_connections):
+            self.close_connection(connection)
         self._file.close()
 
     def _write(self, record: dict[str, Any]) -> None:

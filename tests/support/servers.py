@@ -33,7 +33,12 @@ async def serve_in_process(app: Sanic[Any, Any]) -> AsyncIterator[str]:
     app.config.TOUCHUP = False  # Sanic's class-level code rewriting fails for a second app in a process
     app.config.MOTD = False
     server = await app.create_server(
-        host="127.0.0.1", port=0, return_asyncio_server=True, access_log=False, debug=False
+        # port=free_port(), not 0: Sanic turns port 0 into its default, 8000.
+        host="127.0.0.1",
+        port=free_port(),
+        return_asyncio_server=True,
+        access_log=False,
+        debug=False,
     )
     assert server is not None
     await server.startup()  # type: ignore[no-untyped-call]
