@@ -138,7 +138,7 @@ def record_demo_session(out: Path) -> None:
         recording = data_dir / "session.jsonl"
         settings = load_settings(_env_file=None, data_dir=data_dir)
         asyncio.run(ensure_demo_documents(settings))
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "heavy_stack", "record", "--out", str(recording), "--port", str(port)],
             cwd=data_dir,  # not the project: a developer's .env must not leak in
@@ -150,7 +150,7 @@ def record_demo_session(out: Path) -> None:
         )
         try:
             base_url = f"http://127.0.0.1:{port}"
-            _wait_until_healthy(base_url, server)
+            wait_until_healthy(base_url, server)
             asyncio.run(click_through_landing_page(base_url))
         finally:
             os.killpg(server.pid, signal.SIGINT)  # what Ctrl+C does: the recording is complete
@@ -166,13 +166,13 @@ def record_demo_session(out: Path) -> None:
         print(f"  {step.name}")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _wait_until_healthy(base_url: str, server: subprocess.Popen[str], timeout: float = 60.0) -> None:
+def wait_until_healthy(base_url: str, server: subprocess.Popen[str], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:

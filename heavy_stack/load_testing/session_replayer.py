@@ -29,6 +29,7 @@ from heavy_stack.load_testing.replay_plan import ExpectedPart, ReplayPlan, Repla
 from heavy_stack.realtime.stream_client import Model, apply_layout_update
 
 DEFAULT_STEP_TIMEOUT = 10.0
+CLOSE_TIMEOUT = 1.0
 
 
 class Outcome(StrEnum):
@@ -115,8 +116,11 @@ class SessionReplayer:
                 result = page.play_step(step, self.step_timeout)
                 report(result)
             return result.matched
+        except BaseException:
+            socket.shutdown()  # type: ignore[no-untyped-call]  # stopped mid-session (Locust ending its run): drop the connection at once
+            raise
         finally:
-            socket.close()
+            socket.close(timeout=CLOSE_TIMEOUT)  # the closing handshake, as a browser does it
 
 
 class _LivePage:

@@ -68,3 +68,13 @@ class TestHeavyRecord:
 
         assert read_recording(out).connections == {}
         assert out.read_text().count('"format"') == 1, "one header, whatever the number of runs"
+
+
+class TestHeavyRunWithARecordFile:
+    def test_refuses_several_workers(self, tmp_path: Path) -> None:
+        env = {"HEAVY_STACK_RECORD_FILE": str(tmp_path / "session.jsonl")}
+
+        result = run_heavy(["run", "--workers", "2"], env, tmp_path)
+
+        assert_one_line_error(result, "recording (HEAVY_STACK_RECORD_FILE) needs one worker")
+        assert result.returncode == 2
