@@ -127,6 +127,7 @@ def run_level(
 
 def measure(levels: list[int], duration: int) -> dict[str, Any]:
     """Baseline (one user), then each level until one breaks the limits."""
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="heavy-bench-replay-") as folder:
         data_dir = Path(folder)
         asyncio.run(ensure_demo_documents(load_settings(_env_file=None, data_dir=data_dir)))
@@ -161,6 +162,7 @@ def measure(levels: list[int], duration: int) -> dict[str, Any]:
     held = [result for result in results if result.held]
     best = max(held, key=lambda result: result.users) if held else None
     return {
+        "machine_load_average": {"before": load_before, "after": os.getloadavg()[0]},
         "limit_p95_ms": MAX_P95_MS,
         "duration_s": duration,
         "idle_rss_mib": idle_rss_mib,
@@ -199,6 +201,8 @@ def main(argv: list[str] | None = None) -> None:
         f"{results['rss_kib_per_user'] or 0:.0f} KiB per user above idle; "
         f"p95 {results['p95_ratio_to_baseline'] or 0:.1f}x the one-user baseline)"
     )
+    load = results["machine_load_average"]
+    print(f"machine load average (1 min): {load['before']:.1f} before, {load['after']:.1f} after")
     print(f"written to {write_results('replay_capacity', results)}")
 
 

@@ -117,7 +117,8 @@ class SessionReplayer:
                 report(result)
             return result.matched
         except BaseException:
-            socket.shutdown()  # type: ignore[no-untyped-call]  # stopped mid-session (Locust ending its run): drop the connection at once
+            # Stopped mid-session (Locust ending its run, Ctrl+C): drop the connection at once.
+            socket.shutdown()  # type: ignore[no-untyped-call]
             raise
         finally:
             socket.close(timeout=CLOSE_TIMEOUT)  # the closing handshake, as a browser does it
