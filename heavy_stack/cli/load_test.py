@@ -28,6 +28,7 @@ LOCUSTFILE = Path(heavy_stack.load_testing.__file__).with_name("locustfile.py")
 CSV_PREFIX = "locust"
 HTML_REPORT = "report.html"
 SUMMARY = "summary.json"
+LOCUST_GRACE_SECONDS = 120  # to start, stop its users and write its reports, on a busy machine too
 
 
 class Duration(click.ParamType[int, Any]):
@@ -167,7 +168,7 @@ def load_test(
         "--exit-code-on-error", "0",  # failures are judged below, against the limits
         "--replay-summary", str(report_dir / SUMMARY),
     ]  # fmt: skip
-    _run_locust([*common, *headless, *replay_options])
+    _run_locust([*common, *headless, *replay_options], timeout=duration + LOCUST_GRACE_SECONDS)
     result = read_summary(report_dir / SUMMARY)
     click.echo(f"load test: {result.summary()}; reports in {report_dir}")
     unmatched = result.unmatched_steps(plan)
@@ -208,11 +209,16 @@ def _preflight(plan: ReplayPlan, host: str, step_timeout: float) -> None:
     )
 
 
-def _run_locust(arguments: list[str]) -> None:
+def _run_locust(arguments: list[str], *, timeout: float | None = None) -> None:
+    """Run Locust in a subprocess, its output ours; ``timeout`` guards CI against a run that never ends."""
     process = subprocess.Popen([sys.executable, "-m", "locust", *arguments])
     try:
-        code = process.wait()
+        code = process.wait(timeout)
     except KeyboardInterrupt:  # Ctrl+C reached Locust too: let it write its reports and stop
         code = process.wait()
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise HeavyStackError(f"Locust still ran {timeout:.0f} s after it started; stopped it") from None
     if code != 0:
         raise HeavyStackError(f"Locust exited with code {code}; its output above says why")

@@ -8,6 +8,7 @@ callback; the first failure ends the session, since later steps would only repea
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Callable
@@ -29,7 +30,6 @@ from heavy_stack.load_testing.replay_plan import ExpectedPart, ReplayPlan, Repla
 from heavy_stack.realtime.stream_client import Model, apply_layout_update
 
 DEFAULT_STEP_TIMEOUT = 10.0
-CLOSE_TIMEOUT = 1.0
 
 
 class Outcome(StrEnum):
@@ -116,12 +116,20 @@ class SessionReplayer:
                 result = page.play_step(step, self.step_timeout)
                 report(result)
             return result.matched
-        except BaseException:
-            # Stopped mid-session (Locust ending its run, Ctrl+C): drop the connection at once.
-            socket.shutdown()  # type: ignore[no-untyped-call]
-            raise
         finally:
-            socket.close(timeout=CLOSE_TIMEOUT)  # the closing handshake, as a browser does it
+            _hang_up(socket)
+
+
+def _hang_up(socket: websocket.WebSocket) -> None:
+    """Send a close frame and drop the connection, without waiting for the server's answer.
+
+    Not ``WebSocket.close()``: it waits for the answer inside a bare ``except:``, which swallows
+    the GreenletExit Locust uses to stop a user, so a user stopped there would never stop.
+    """
+    with contextlib.suppress(OSError, websocket.WebSocketException):
+        if socket.connected:
+            socket.send_close()
+    socket.shutdown()  # type: ignore[no-untyped-call]
 
 
 class _LivePage:

@@ -20,7 +20,6 @@ from dev_scripts.record_demo_session import DEMO_RECORDING
 from heavy_stack.load_testing.locust_report import read_summary
 from heavy_stack.load_testing.replay_plan import ReplayPlan, load_replay_plan
 from heavy_stack.load_testing.session_replayer import SessionReplayer, StepResult
-from tests.integration.test_cli_errors import run_heavy
 from tests.support.servers import ServerProcess, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("demo_documents")]
@@ -34,9 +33,23 @@ def demo_plan() -> ReplayPlan:
     return load_replay_plan(DEMO_RECORDING)
 
 
-def load_test_arguments(host: str, report_dir: Path, *extra: str) -> list[str]:
+def run_and_clean_up(command: list[str], cwd: Path, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` in its own process group; on a timeout kill the group (Locust included)."""
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def load_test_command(host: str, report_dir: Path, *extra: str) -> list[str]:
     return [
-        "load-test",
+        sys.executable, "-m", "heavy_stack", "load-test",
         "--recording", str(DEMO_RECORDING),
         "--host", host,
         "--users", "4",
@@ -80,13 +93,11 @@ class TestHeadlessLoadTest:
     ) -> None:
         report_dir = tmp_path / "report"
 
-        result = run_heavy(
-            load_test_arguments(
-                demo_server.base_url, report_dir, "--max-p95-ms", "5000", "--max-error-rate", "0"
-            ),
-            {},
-            tmp_path,
+        command = load_test_command(
+            demo_server.base_url, report_dir, "--max-p95-ms", "5000", "--max-error-rate", "0"
         )
+
+        result = run_and_clean_up(command, tmp_path)
 
         assert result.returncode == 0, result.stdout + result.stderr
         summary = read_summary(report_dir / "summary.json")
@@ -100,11 +111,9 @@ class TestHeadlessLoadTest:
     def test_a_broken_limit_fails_with_one_line_and_exit_code_4(
         self, demo_server: ServerProcess, tmp_path: Path
     ) -> None:
-        result = run_heavy(
-            load_test_arguments(demo_server.base_url, tmp_path / "report", "--max-p95-ms", "0.001"),
-            {},
-            tmp_path,
-        )
+        command = load_test_command(demo_server.base_url, tmp_path / "report", "--max-p95-ms", "0.001")
+
+        result = run_and_clean_up(command, tmp_path)
 
         assert result.returncode == 4
         last_line = result.stderr.strip().splitlines()[-1]
@@ -122,13 +131,7 @@ class TestHeadlessLoadTest:
             "--host", demo_server.base_url, "--think-time", "0.1", "--replay-summary", str(summary_path),
         ]  # fmt: skip
 
-        result = subprocess.run(
-            command,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = run_and_clean_up(command, tmp_path)
 
         assert result.returncode == 0, result.stderr
         summary = read_summary(summary_path)
@@ -159,6 +162,7 @@ class TestLocustWebUi:
 
         assert status == 200, output
         assert f"Locust's UI: http://127.0.0.1:{port}" in output
+        assert process.returncode == 0, output
 
 
 def _wait_for_http(url: str, process: subprocess.Popen[str], timeout: float = 30.0) -> int:
