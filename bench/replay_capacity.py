@@ -7,7 +7,7 @@ baseline is one user on the same server: latency ratios and memory per user are 
 The server's RSS and CPU, and the load generator's CPU (Locust, one process), are sampled so that
 a saturated generator is not mistaken for a saturated server.
 
-Run: ``.venv/bin/python -m bench.replay_capacity [--levels 25,50,100,200,400] [--duration 20]``
+Run: ``.venv/bin/python -m bench.replay_capacity [--levels 25,50,100,200,400] [--duration 20] [--keep-going]``
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ class LevelResult:
     p95_ms: float | None
     server_rss_mib: float
     server_cpu_percent: float
+    server_cpu_ms_per_step: float
     locust_cpu_percent: float
 
     @property
@@ -121,12 +122,13 @@ def run_level(
         p95_ms=summary.total.p95_ms,
         server_rss_mib=sampler.peak_rss / MIB,
         server_cpu_percent=100 * sampler.server_cpu / sampler.elapsed,
+        server_cpu_ms_per_step=1000 * sampler.server_cpu / max(1, summary.total.requests),
         locust_cpu_percent=100 * sum(sampler.generator_cpu.values()) / sampler.elapsed,
     )
 
 
-def measure(levels: list[int], duration: int) -> dict[str, Any]:
-    """Baseline (one user), then each level until one breaks the limits."""
+def measure(levels: list[int], duration: int, *, keep_going: bool = False) -> dict[str, Any]:
+    """Baseline (one user), then each level until one breaks the limits (or every level: ``keep_going``)."""
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="heavy-bench-replay-") as folder:
         data_dir = Path(folder)
@@ -152,7 +154,7 @@ def measure(levels: list[int], duration: int) -> dict[str, Any]:
                 result = run_level(base_url, server, users, duration, data_dir / f"level-{users}")
                 results.append(result)
                 print(f"{users} users: p95 {result.p95_ms} ms, {result.failures} failures", file=sys.stderr)
-                if not result.held:
+                if not result.held and not keep_going:
                     break
         finally:
             os.killpg(server_process.pid, signal.SIGTERM)
@@ -161,6 +163,8 @@ def measure(levels: list[int], duration: int) -> dict[str, Any]:
 
     held = [result for result in results if result.held]
     best = max(held, key=lambda result: result.users) if held else None
+    busiest = results[-1]
+    steps_per_user_second = busiest.steps / (busiest.users * duration)
     return {
         "machine_load_average": {"before": load_before, "after": os.getloadavg()[0]},
         "limit_p95_ms": MAX_P95_MS,
@@ -173,6 +177,9 @@ def measure(levels: list[int], duration: int) -> dict[str, Any]:
             best.p95_ms / baseline.p95_ms if best and best.p95_ms and baseline.p95_ms else None
         ),
         "rss_kib_per_user": (best.server_rss_mib - idle_rss_mib) * 1024 / best.users if best else None,
+        # What one core could carry at this pace if server CPU were the only limit (not measured):
+        "projected_users_per_core": 1000 / (busiest.server_cpu_ms_per_step * steps_per_user_second),
+        "projected_from_users": busiest.users,
     }
 
 
@@ -180,17 +187,21 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--levels", default="25,50,100,200,400", help="user counts to try, in order")
     parser.add_argument("--duration", type=int, default=20, help="seconds per level (default 20)")
+    parser.add_argument("--keep-going", action="store_true", help="run every level, even after one fails")
     args = parser.parse_args(argv)
 
-    results = measure([int(level) for level in args.levels.split(",")], args.duration)
+    results = measure(
+        [int(level) for level in args.levels.split(",")], args.duration, keep_going=args.keep_going
+    )
     rows = [results["baseline"], *results["levels"]]
     print_table(
-        ["users", "steps", "failures", "p50 ms", "p95 ms", "server RSS MiB", "server CPU %", "Locust CPU %"],
+        ["users", "steps", "failures", "p50 ms", "p95 ms", "server RSS MiB", "server CPU %", "CPU ms/step",
+         "Locust CPU %"],
         [
             [
                 str(row["users"]), str(row["steps"]), str(row["failures"]), f"{row['p50_ms']}",
                 f"{row['p95_ms']}", f"{row['server_rss_mib']:.0f}", f"{row['server_cpu_percent']:.0f}",
-                f"{row['locust_cpu_percent']:.0f}",
+                f"{row['server_cpu_ms_per_step']:.2f}", f"{row['locust_cpu_percent']:.0f}",
             ]
             for row in rows
         ],
@@ -200,6 +211,10 @@ def main(argv: list[str] | None = None) -> None:
         f"(idle RSS {results['idle_rss_mib']:.0f} MiB; "
         f"{results['rss_kib_per_user'] or 0:.0f} KiB per user above idle; "
         f"p95 {results['p95_ratio_to_baseline'] or 0:.1f}x the one-user baseline)"
+    )
+    print(
+        f"server CPU per step at {results['projected_from_users']} users: one core would carry about "
+        f"{results['projected_users_per_core']:.0f} users at this pace if CPU were its only limit (projected)"
     )
     load = results["machine_load_average"]
     print(f"machine load average (1 min): {load['before']:.1f} before, {load['after']:.1f} after")
