@@ -28,6 +28,7 @@ import asyncio
 import copy
 import logging
 import threading
+from collections.abc import Container
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -113,7 +114,7 @@ _ORIGINAL_RENDER_MODEL_ATTRIBUTES = Layout._render_model_attributes
 _ORIGINAL_SERVE_LAYOUT = serve_layout  # the function reactpy.backend.sanic calls, by its module global
 
 
-def replayable_target(patch_path: str, event: str, taken: Any) -> str:
+def replayable_target(patch_path: str, event: str, taken: Container[str]) -> str:
     """The handler id for ``event`` on the element at ``patch_path``: its place in the page, then the event.
 
     ``"/children/0/children/2"`` and ``onClick`` give ``"0/2:onClick"``. If another live handler
