@@ -70,11 +70,9 @@ class TestHeavyLoadTestRefusesBadInput:
     def test_a_recording_of_an_incompatible_page(
         self, tmp_path: Path, live_server: ServerProcess, recording_of_another_app: Path
     ) -> None:
-        result = run_heavy(
-            load_test(tmp_path, "--recording", str(recording_of_another_app), "--host", live_server.base_url),
-            {},
-            tmp_path,
-        )
+        arguments = ["--recording", str(recording_of_another_app), "--host", live_server.base_url]
+
+        result = run_heavy(load_test(tmp_path, *arguments, "--step-timeout", "2"), {}, tmp_path)
 
         assert_one_line_error(
             result,
