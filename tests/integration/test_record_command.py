@@ -46,6 +46,22 @@ class TestHeavyRecord:
             step.name for step in plan.steps
         ]
 
+    async def test_a_killed_recorder_leaves_a_readable_recording_with_every_message(
+        self, server_env: dict[str, str], tmp_path: Path
+    ) -> None:
+        out = tmp_path / "crash.jsonl"
+        with heavy_server(["record", "--out", str(out)], server_env, tmp_path / "record.log") as recorder:
+            async with StreamClient.open(recorder.base_url, "/") as client:
+                await client.wait_for_element("counter-button")
+                await client.click("counter-button")
+                await client.wait_for_text("counter-button", "Clicked 1 times")
+                recorder.stop(signal.SIGKILL)  # no shutdown code runs
+
+        [connection] = read_recording(out).connections.values()
+        assert len(connection.client_messages) == 2, "the location and the click"
+        assert connection.messages[-1].payload["type"] == "layout-update", "the answer to the click too"
+        assert connection.closed_at is None
+
     def test_refuses_to_append_to_a_file_that_is_not_a_recording(self, tmp_path: Path) -> None:
         notes = tmp_path / "notes.txt"
         notes.write_text("keep me\n")
