@@ -24,6 +24,7 @@ from heavy_stack.frontend.brython_assets import register_brython_routes
 from heavy_stack.frontend.page_head import page_head
 from heavy_stack.frontend.root import Root
 from heavy_stack.realtime.reactpy_patches import apply_reactpy_patches
+from heavy_stack.realtime.recording import record_streams
 from heavy_stack.realtime.recovery_service import register_state_recovery
 
 logger = logging.getLogger(__name__)
@@ -64,4 +65,6 @@ def create_app(
     configure(app, root, Options(head=page_head(settings)))
     if settings.cors_origins:
         CORS(app, origins=settings.cors_origins)
+    if settings.record_file is not None:
+        record_streams(app, settings.record_file)
     return app

@@ -70,6 +70,10 @@ def mask_url(url: str | URL) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def _blank_is_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 def _check_redis_url(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
@@ -113,6 +117,9 @@ class Settings(BaseSettings):
     stream_max_events_per_second: float = Field(default=50.0, gt=0)
     stream_event_burst: int = Field(default=100, ge=1)
     session_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=60, description="how long a login lasts")
+    record_file: Annotated[Path | None, BeforeValidator(_blank_is_none)] = Field(
+        default=None, description="Append every stream message to this recording (docs/load-testing.md)"
+    )
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Settings:

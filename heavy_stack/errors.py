@@ -25,3 +25,15 @@ class DatabaseUnavailableError(HeavyStackError):
 
 class BrythonCallError(HeavyStackError):
     """``brython_executor.call`` was given something the page cannot run (see docs/brython.md)."""
+
+
+class RecordingError(HeavyStackError):
+    """A recording file is missing, is not a recording, or does not fit the app it is replayed on."""
+
+    exit_code = 2
+
+
+class LoadTestFailedError(HeavyStackError):
+    """A load test ran but broke one of its limits (p95 latency, error rate)."""
+
+    exit_code = 4

@@ -28,12 +28,14 @@ def cli() -> None:
 
 def _register_commands() -> None:
     from heavy_stack.cli.add_table import add_table
+    from heavy_stack.cli.load_test import load_test
     from heavy_stack.cli.migrate import migrate
     from heavy_stack.cli.pave_db import pave_db
+    from heavy_stack.cli.record import record
     from heavy_stack.cli.rename import rename
     from heavy_stack.cli.run import run
 
-    for command in (run, pave_db, migrate, add_table, rename):
+    for command in (run, pave_db, migrate, add_table, rename, record, load_test):
         cli.add_command(command)
 
 

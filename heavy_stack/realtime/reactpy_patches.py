@@ -22,6 +22,11 @@ Patches:
   and when the connection closes, while the layout still exists.
 - ``Layout._render_component`` and ``LifeCycleHook.use_state`` - before a component's first render
   it may claim the state saved at its position, and its ``use_state`` slots take those values.
+- :func:`_render_model_attributes_with_replayable_targets` - event handler ids were random per
+  connection (``uuid4().hex``), so a recorded session could not be replayed on a new connection;
+  they now follow from the element's place in the page and the event name.
+- recording - apps that record (``realtime/recording.py``) get every stream message written down
+  by :func:`serve_layout`; apps that do not pay one attribute lookup per connection.
 - :func:`_history_keyed_per_connection` - reactpy-router renders nothing until its JavaScript
   ``History`` component reports the page's location, which it does only when it mounts. After a
   reconnect the browser keeps the mounted ``History``, so the page stayed blank for good. Keying it
@@ -31,9 +36,11 @@ Patches:
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import threading
 import uuid
+from collections.abc import Container
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -56,6 +63,7 @@ from reactpy.core.serve import (
 from reactpy.core.types import LayoutEventMessage, LayoutUpdateMessage
 from sanic.server.websockets.connection import WebSocketConnection
 
+from heavy_stack.realtime.recording import recorder_of
 from heavy_stack.realtime.recovery_service import open_tab_recovery
 from heavy_stack.realtime.state_recovery import TabRecovery, restore_state
 from heavy_stack.realtime.stream_guard import StreamGuard, StreamLimits
@@ -69,6 +77,7 @@ _ORIGINAL_SEND_RECV_CALLBACKS = reactpy_sanic._make_send_recv_callbacks
 _ORIGINAL_RENDER_COMPONENT = Layout._render_component
 _ORIGINAL_USE_STATE = LifeCycleHook.use_state
 _ORIGINAL_ROUTER_HISTORY = reactpy_router_routers.History  # type: ignore[attr-defined]
+_ORIGINAL_RENDER_MODEL_ATTRIBUTES = Layout._render_model_attributes
 
 
 class TaskLocalHookStack:
@@ -157,7 +166,7 @@ async def serve_layout(
     send: SendCoroutine,
     recv: RecvCoroutine,
 ) -> None:
-    """ReactPy's dispatch loop, with the stream guard and state recovery around it."""
+    """ReactPy's dispatch loop, with the stream guard, state recovery and recording around it."""
     request = connection_request(layout.root)
     settings = getattr(request.app.ctx, "settings", None) if request is not None else None
     guard = StreamGuard(
@@ -169,14 +178,20 @@ async def serve_layout(
     if recovery is not None:
         _recoveries[layout] = recovery
         recovery.attach(layout)
+    recorder = recorder_of(request.app) if request is not None else None
+    recording = recorder.open_connection(request.path, request.query_string) if recorder and request else None
 
     async def checked_recv() -> LayoutEventMessage:
         while True:
             event = guard.accept(await recv())
             if event is not None:
+                if recorder is not None and recording is not None:
+                    recorder.record_message(recording, "to_server", event)
                 return event  # type: ignore[return-value]
 
     async def send_and_snapshot(update: LayoutUpdateMessage) -> None:
+        if recorder is not None and recording is not None:
+            recorder.record_message(recording, "to_client", update)
         await send(update)
         if recovery is not None:
             recovery.schedule_snapshot()
@@ -189,6 +204,8 @@ async def serve_layout(
         except* Stop:
             pass  # the client went away
         finally:
+            if recorder is not None and recording is not None:
+                recorder.close_connection(recording)
             if recovery is not None:
                 await recovery.flush()  # still attached: a reconnect arriving now waits for this
                 recovery.detach()
@@ -212,6 +229,46 @@ def _use_state(self: LifeCycleHook, function: Any) -> Any:
     if isinstance(slot, _CurrentState):
         restore_state(self, slot)
     return slot
+
+
+# --- Replayable handler ids (docs/load-testing.md) ------------------------------------------------
+
+
+def replayable_target(patch_path: str, event: str, taken: Container[str]) -> str:
+    """The handler id for ``event`` on the element at ``patch_path``: its place in the page, then the event.
+
+    ``"/children/0/children/2"`` and ``onClick`` give ``"0/2:onClick"``. If another live handler
+    already holds that id (a keyed element moved there and kept its id), ``~2``, ``~3``... is
+    appended, which is deterministic as long as the page renders the same way.
+    """
+    base = f"{patch_path.replace('/children/', '/').lstrip('/')}:{event}"
+    target, number = base, 1
+    while target in taken:
+        number += 1
+        target = f"{base}~{number}"
+    return target
+
+
+def _render_model_attributes_with_replayable_targets(
+    self: Layout, old_state: Any, new_state: Any, raw_model: dict[str, Any]
+) -> None:
+    """ReactPy's ``_render_model_attributes``, with replayable ids for newly mounted handlers.
+
+    ReactPy uses ``handler.target`` when a handler sets one and keeps an element's existing ids
+    across re-renders, so giving each new handler (a copy: the caller's object is left alone) a
+    target is all it takes; no ReactPy code is copied.
+    """
+    handlers: dict[str, Any] | None = raw_model.get("eventHandlers")
+    if handlers:
+        kept: dict[str, str] = old_state.targets_by_event if old_state is not None else {}
+        with_targets = {}
+        for event, handler in handlers.items():
+            if handler.target is None and event not in kept:
+                handler = copy.copy(handler)
+                handler.target = replayable_target(new_state.patch_path, event, self._event_handlers)
+            with_targets[event] = handler
+        raw_model = {**raw_model, "eventHandlers": with_targets}
+    _ORIGINAL_RENDER_MODEL_ATTRIBUTES(self, old_state, new_state, raw_model)
 
 
 # --- reactpy-router's History mounts again on every connection ------------------------------------
@@ -248,6 +305,7 @@ def apply_reactpy_patches() -> None:
     Layout._render_component = _render_component  # type: ignore[method-assign]
     LifeCycleHook.use_state = _use_state  # type: ignore[method-assign]
     reactpy_router_routers.History = _history_keyed_per_connection  # type: ignore[attr-defined]
+    Layout._render_model_attributes = _render_model_attributes_with_replayable_targets  # type: ignore[method-assign]
     reactpy_sanic.logger.addFilter(_NO_SCOPE_FILTER)  # a filter is only added once
 
 
@@ -261,6 +319,7 @@ def remove_reactpy_patches() -> None:
     Layout._render_component = _ORIGINAL_RENDER_COMPONENT  # type: ignore[method-assign]
     LifeCycleHook.use_state = _ORIGINAL_USE_STATE  # type: ignore[method-assign]
     reactpy_router_routers.History = _ORIGINAL_ROUTER_HISTORY  # type: ignore[attr-defined]
+    Layout._render_model_attributes = _ORIGINAL_RENDER_MODEL_ATTRIBUTES  # type: ignore[method-assign]
     reactpy_sanic.logger.removeFilter(_NO_SCOPE_FILTER)
 
 
