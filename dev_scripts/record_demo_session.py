@@ -98,7 +98,7 @@ async def follow_link(client: StreamClient, element_id: str) -> None:
     if anchor is None:
         raise LookupError(f"no link with id {element_id!r} on the page")
     attributes = anchor.get("attributes", {})
-    classes = str(attributes.get("className", "")).split()
+    classes = str(attributes.get("className") or attributes.get("class_name") or "").split()
     router_link = next(
         (
             node
