@@ -26,7 +26,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, database: s
         workers=workers,
         single_process=workers == 1,
         motd=False,
-        access_log=False,
+        access_log=settings.access_log,
     )
     click.echo(
         f"Heavy Stack ({settings.environment.value}, {database}) serving on http://{host}:{port} "
