@@ -8,6 +8,7 @@ import click
 
 from heavy_stack.backend.data.database_setup import prepare_databases
 from heavy_stack.config import load_settings
+from heavy_stack.observability.structured_logging import configure_logging
 from heavy_stack.serving import serve
 
 
@@ -26,6 +27,7 @@ from heavy_stack.serving import serve
 def run(host: str | None, port: int | None, workers: int) -> None:
     """Serve the app until Ctrl+C (SIGINT) or SIGTERM."""
     settings = load_settings()
+    configure_logging(settings)  # from the first line on: JSON in PRODUCTION, readable in DEV
     # Fail here, with one line, rather than in every worker: databases reachable (and, in DEV,
     # created with their tables). This process also keeps the embedded server up for the workers.
     urls, _ = asyncio.run(prepare_databases(settings, create_schema=settings.is_dev))

@@ -111,11 +111,11 @@ def _message(record: logging.LogRecord) -> str:
     if record.name == "sanic.access" and not record.msg:
         # Sanic's access lines carry everything in extras: GET http://host/path 200 (85 bytes, 1.2ms)
         extras = vars(record)
+        request, status, size = extras.get("request", "?"), extras.get("status", "?"), extras.get("byte", "?")
+        if size == "DISCONNECTED":
+            return f"{request} {status} (client disconnected)"
         duration = str(extras.get("duration", "")).strip()
-        return (
-            f"{extras.get('request', '?')} {extras.get('status', '?')} "
-            f"({extras.get('byte', '?')} bytes{', ' + duration if duration else ''})"
-        )
+        return f"{request} {status} ({size} bytes{', ' + duration if duration else ''})"
     return record.getMessage()
 
 
