@@ -28,9 +28,13 @@ def cli() -> None:
 
 def _register_commands() -> None:
     from heavy_stack.cli.pave_db import pave_db
+    from heavy_stack.cli.profile import profile
     from heavy_stack.cli.run import run
+    from heavy_stack.cli.time_tracking import time_tracking
 
     for command in (run, pave_db):
+        cli.add_command(command)
+    for command in (time_tracking, profile):  # development and operations tools (issue 10)
         cli.add_command(command)
 
 
