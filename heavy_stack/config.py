@@ -56,6 +56,10 @@ def normalise_database_url(value: str) -> str:
         raise ValueError(f"no database name in {mask_url(value)}; {_URL_HINT}")
     if backend == "postgres":
         backend = "postgresql"
+    if "sslmode" in url.query:  # libpq's name, in the URLs providers hand out; asyncpg calls it ssl
+        query = dict(url.query)
+        query.setdefault("ssl", query.pop("sslmode"))
+        url = url.set(query=query)
     return url.set(drivername=f"{backend}+asyncpg").render_as_string(hide_password=False)
 
 

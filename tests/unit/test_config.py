@@ -48,6 +48,10 @@ class TestLoadSettings:
             ("postgres://u@localhost/app", "postgresql+asyncpg://u@localhost/app"),
             ("postgresql+asyncpg://u@localhost/app", "postgresql+asyncpg://u@localhost/app"),
             ("cockroachdb://root@localhost:26257/app", "cockroachdb+asyncpg://root@localhost:26257/app"),
+            (  # the compose file's CockroachDB URL: libpq's sslmode becomes asyncpg's ssl
+                "cockroachdb://root@localhost:26257/defaultdb?sslmode=disable",
+                "cockroachdb+asyncpg://root@localhost:26257/defaultdb?ssl=disable",
+            ),
         ],
     )
     def test_database_urls_are_normalised_to_asyncpg(self, given: str, expected: str) -> None:
