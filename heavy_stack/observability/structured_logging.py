@@ -1,6 +1,7 @@
 """Log lines from every logger in the process - ours, Sanic's, ReactPy's - each naming the request
 or stream connection it belongs to: one JSON object per line in PRODUCTION (for log collectors),
-one readable line in DEV (for people).
+one readable line in DEV (for people). They go to stdout, as Sanic's do and as containers
+expect; stderr is left to the ``heavy`` command's one-line errors.
 
 :func:`configure_logging` runs once per process, from the app factory; it replaces its own handler
 when called again and leaves other handlers (pytest's, yours) alone.
@@ -67,24 +68,24 @@ class ReadableLogFormatter(logging.Formatter):
         return line
 
 
-class StderrHandler(logging.StreamHandler[TextIO]):
-    """Writes to whatever ``sys.stderr`` is at the moment (test runners swap it)."""
+class StdoutHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever ``sys.stdout`` is at the moment (test runners swap it)."""
 
     def __init__(self) -> None:
         logging.Handler.__init__(self)
 
     @property
     def stream(self) -> TextIO:
-        return sys.stderr
+        return sys.stdout
 
     @stream.setter
     def stream(self, _value: TextIO) -> None:
-        pass  # always sys.stderr
+        pass  # always sys.stdout
 
 
 def configure_logging(settings: Settings) -> None:
-    """Route every logger to one stderr handler: JSON in PRODUCTION, readable in DEV."""
-    handler = StderrHandler()
+    """Route every logger to one stdout handler: JSON in PRODUCTION, readable in DEV."""
+    handler = StdoutHandler()
     handler.set_name(HANDLER_NAME)
     handler.setFormatter(ReadableLogFormatter() if settings.is_dev else JsonLogFormatter())
     root = logging.getLogger()

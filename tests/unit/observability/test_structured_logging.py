@@ -148,9 +148,9 @@ class TestConfigureLogging:
         assert logging.getLogger("sanic.root").getEffectiveLevel() == logging.INFO
 
     @pytest.mark.usefixtures("restore_logging")
-    def test_an_info_line_of_ours_reaches_stderr(self, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_an_info_line_of_ours_reaches_stdout(self, capsys: pytest.CaptureFixture[str]) -> None:
         configure_logging(load_settings(_env_file=None))
 
         logging.getLogger("heavy_stack.backend.lifecycle").info("databases ready (%s)", "embedded")
 
-        assert "heavy_stack.backend.lifecycle: databases ready (embedded)" in capsys.readouterr().err
+        assert "heavy_stack.backend.lifecycle: databases ready (embedded)" in capsys.readouterr().out
