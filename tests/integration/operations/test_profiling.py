@@ -42,7 +42,7 @@ def stopped_at_the_end(server: ServerProcess) -> Iterator[None]:
     try:
         yield
     finally:
-        server.stop()
+        server.stop(timeout=60)  # sampled at 100 Hz, a server on a busy machine stops more slowly
         for process in descendants:
             with contextlib.suppress(psutil.NoSuchProcess):
                 if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
