@@ -56,10 +56,8 @@ def normalise_database_url(value: str) -> str:
         raise ValueError(f"no database name in {mask_url(value)}; {_URL_HINT}")
     if backend == "postgres":
         backend = "postgresql"
-    if "sslmode" in url.query:  # libpq's name, in the URLs providers hand out; asyncpg calls it ssl
-        query = dict(url.query)
-        query.setdefault("ssl", query.pop("sslmode"))
-        url = url.set(query=query)
+    if "sslmode" in url.query:  # libpq's name (in every provider's URL); asyncpg calls it ssl
+        url = url.difference_update_query(["sslmode"]).update_query_dict({"ssl": url.query["sslmode"]})
     return url.set(drivername=f"{backend}+asyncpg").render_as_string(hide_password=False)
 
 

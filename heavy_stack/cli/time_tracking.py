@@ -135,7 +135,7 @@ class TimeTracking:
         With ``verify``, entries not signed with this machine's secret are left out (entries made
         on other machines always are, so verify only your own).
         """
-        from ptyme_track.time_blocks import get_time_blocks
+        from ptyme_track.time_blocks import get_time_blocks  # type: ignore[import-untyped]  # no types shipped
 
         track_dir = self.root / TRACK_DIR
         if name is not None:

@@ -48,9 +48,9 @@ class TestLoadSettings:
             ("postgres://u@localhost/app", "postgresql+asyncpg://u@localhost/app"),
             ("postgresql+asyncpg://u@localhost/app", "postgresql+asyncpg://u@localhost/app"),
             ("cockroachdb://root@localhost:26257/app", "cockroachdb+asyncpg://root@localhost:26257/app"),
-            (  # the compose file's CockroachDB URL: libpq's sslmode becomes asyncpg's ssl
-                "cockroachdb://root@localhost:26257/defaultdb?sslmode=disable",
-                "cockroachdb+asyncpg://root@localhost:26257/defaultdb?ssl=disable",
+            (
+                "postgresql://u@localhost/app?sslmode=disable",
+                "postgresql+asyncpg://u@localhost/app?ssl=disable",
             ),
         ],
     )
