@@ -23,6 +23,9 @@ from heavy_stack.config import Settings, get_settings
 from heavy_stack.frontend.brython_assets import register_brython_routes
 from heavy_stack.frontend.page_head import page_head
 from heavy_stack.frontend.root import Root
+from heavy_stack.observability.request_ids import register_request_ids
+from heavy_stack.observability.structured_logging import configure_logging
+from heavy_stack.observability.tracing import otlp_tracer_provider, register_tracing
 from heavy_stack.realtime.reactpy_patches import apply_reactpy_patches
 from heavy_stack.realtime.recording import record_streams
 from heavy_stack.realtime.recovery_service import register_state_recovery
@@ -47,9 +50,10 @@ def create_app(
     ``root`` is the page's root component (tests serve small apps of their own through it).
     """
     settings = settings or get_settings()
+    configure_logging(settings)
     apply_reactpy_patches()
 
-    app = Sanic(name)
+    app = Sanic(name, configure_logging=False)  # our handler formats Sanic's lines too
     app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES
     app.config.WEBSOCKET_MAX_SIZE = settings.stream_max_message_bytes
     app.config.FALLBACK_ERROR_FORMAT = "json"
@@ -59,6 +63,9 @@ def create_app(
     register_auth(app, settings)
     register_security_headers(app, settings)
     register_state_recovery(app, settings)
+    register_request_ids(app)
+    if settings.otlp_endpoint:  # off: nothing of tracing is installed (docs/observability.md)
+        register_tracing(app, lambda: otlp_tracer_provider(settings))
     app.blueprint(health_blueprint)
     app.static("/static", STATIC_DIR, name="static")
     register_brython_routes(app)

@@ -82,7 +82,16 @@ def _check_redis_url(value: str | None) -> str | None:
     return value
 
 
+def _check_otlp_endpoint(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"not an OTLP/HTTP endpoint ({value!r}); expected http://collector:4318")
+    return value.strip()
+
+
 DatabaseUrl = Annotated[str, AfterValidator(normalise_database_url)]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
 class Settings(BaseSettings):
@@ -119,6 +128,12 @@ class Settings(BaseSettings):
     session_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=60, description="how long a login lasts")
     record_file: Annotated[Path | None, BeforeValidator(_blank_is_none)] = Field(
         default=None, description="Append every stream message to this recording (docs/load-testing.md)"
+    )
+    # Observability (docs/observability.md)
+    log_level: Annotated[LogLevel, BeforeValidator(_upper)] = "INFO"
+    access_log: bool = Field(default=True, description="a line per HTTP request and per stream connection")
+    otlp_endpoint: Annotated[str | None, AfterValidator(_check_otlp_endpoint)] = Field(
+        default=None, description="OTLP/HTTP collector for traces; unset: tracing off"
     )
 
     @model_validator(mode="after")

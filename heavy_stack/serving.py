@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import errno
+import logging
 import socket
 
-import click
 from sanic import Sanic
 from sanic.worker.loader import AppLoader
 
@@ -13,6 +13,8 @@ from heavy_stack.config import Settings
 from heavy_stack.errors import HeavyStackError
 
 APP_MODULE = "heavy_stack.main:app"
+
+logger = logging.getLogger(__name__)
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int, database: str) -> None:
@@ -26,11 +28,17 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, database: s
         workers=workers,
         single_process=workers == 1,
         motd=False,
-        access_log=False,
+        access_log=settings.access_log,
     )
-    click.echo(
-        f"Heavy Stack ({settings.environment.value}, {database}) serving on http://{host}:{port} "
-        f"with {workers} worker{'s' if workers != 1 else ''}; Ctrl+C stops it"
+    # A log line, not a print: in PRODUCTION every line of output is JSON for the log collector.
+    logger.info(
+        "Heavy Stack (%s, %s) serving on http://%s:%s with %s worker%s; Ctrl+C stops it",
+        settings.environment.value,
+        database,
+        host,
+        port,
+        workers,
+        "s" if workers != 1 else "",
     )
     if workers == 1:
         Sanic.serve_single(app)

@@ -5,6 +5,8 @@ Load balancers, the Docker ``HEALTHCHECK`` and ``make run`` users all read this 
 
 from __future__ import annotations
 
+import os
+
 from sanic import Blueprint, Request
 from sanic.response import JSONResponse, json
 
@@ -23,5 +25,6 @@ async def healthz(request: Request) -> JSONResponse:
         **checks,
         "vector_search": "on" if db.vector_search_available else "off",
         "environment": request.app.ctx.settings.environment.value,
+        "worker": os.getpid(),  # which process answered (with --workers N)
     }
     return json(body, status=200 if healthy else 503)

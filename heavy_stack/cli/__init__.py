@@ -31,11 +31,13 @@ def _register_commands() -> None:
     from heavy_stack.cli.load_test import load_test
     from heavy_stack.cli.migrate import migrate
     from heavy_stack.cli.pave_db import pave_db
+    from heavy_stack.cli.profile import profile
     from heavy_stack.cli.record import record
     from heavy_stack.cli.rename import rename
     from heavy_stack.cli.run import run
+    from heavy_stack.cli.time_tracking import time_tracking
 
-    for command in (run, pave_db, migrate, add_table, rename, record, load_test):
+    for command in (run, pave_db, migrate, add_table, rename, record, load_test, time_tracking, profile):
         cli.add_command(command)
 
 

@@ -9,6 +9,7 @@ import click
 from heavy_stack.backend.data.database_setup import prepare_databases
 from heavy_stack.config import load_settings
 from heavy_stack.errors import RecordingError
+from heavy_stack.observability.structured_logging import configure_logging
 from heavy_stack.serving import serve
 
 
@@ -27,6 +28,7 @@ from heavy_stack.serving import serve
 def run(host: str | None, port: int | None, workers: int) -> None:
     """Serve the app until Ctrl+C (SIGINT) or SIGTERM."""
     settings = load_settings()
+    configure_logging(settings)  # from the first line on: JSON in PRODUCTION, readable in DEV
     if settings.record_file is not None and workers > 1:
         raise RecordingError("recording (HEAVY_STACK_RECORD_FILE) needs one worker: drop --workers")
     # Fail here, with one line, rather than in every worker: databases reachable (and, in DEV,

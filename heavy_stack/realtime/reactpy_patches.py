@@ -19,7 +19,9 @@ Patches:
   connection loop. Client messages are checked by a :class:`StreamGuard` (ReactPy let a malformed
   frame close the connection); updates are sent with orjson; and the tab's UI state is recovered
   (``state_recovery.py``): the snapshot is loaded before the first render and saved after renders
-  and when the connection closes, while the layout still exists.
+  and when the connection closes, while the layout still exists. Events are delivered through
+  :func:`_incoming_loop` so that ``observability/`` can name the connection's log lines and, when
+  tracing is on (and only then), wrap each event in a span.
 - ``Layout._render_component`` and ``LifeCycleHook.use_state`` - before a component's first render
   it may claim the state saved at its position, and its ``use_state`` slots take those values.
 - :func:`_render_model_attributes_with_replayable_targets` - event handler ids were random per
@@ -50,6 +52,7 @@ import reactpy.backend.sanic as reactpy_sanic
 import reactpy.core._life_cycle_hook as life_cycle_hook_module
 import reactpy_router.routers as reactpy_router_routers
 from anyio import create_task_group
+from anyio.abc import TaskGroup
 from reactpy.core._life_cycle_hook import LifeCycleHook
 from reactpy.core.hooks import ConnectionContext, _CurrentState
 from reactpy.core.layout import Layout
@@ -57,12 +60,13 @@ from reactpy.core.serve import (
     RecvCoroutine,
     SendCoroutine,
     Stop,
-    _single_incoming_loop,
     _single_outgoing_loop,
 )
 from reactpy.core.types import LayoutEventMessage, LayoutUpdateMessage
 from sanic.server.websockets.connection import WebSocketConnection
 
+from heavy_stack.observability.stream_connections import observe_connection
+from heavy_stack.observability.tracing import DeliverEvent
 from heavy_stack.realtime.recording import recorder_of
 from heavy_stack.realtime.recovery_service import open_tab_recovery
 from heavy_stack.realtime.state_recovery import TabRecovery, restore_state
@@ -168,6 +172,7 @@ async def serve_layout(
 ) -> None:
     """ReactPy's dispatch loop, with the stream guard, state recovery and recording around it."""
     request = connection_request(layout.root)
+    observed = observe_connection(request, layout.deliver, lambda target: _event_handler_name(layout, target))
     settings = getattr(request.app.ctx, "settings", None) if request is not None else None
     guard = StreamGuard(
         StreamLimits(settings.stream_max_events_per_second, settings.stream_event_burst)
@@ -200,15 +205,37 @@ async def serve_layout(
         try:
             async with create_task_group() as task_group:
                 task_group.start_soon(_single_outgoing_loop, layout, send_and_snapshot)
-                task_group.start_soon(_single_incoming_loop, task_group, layout, checked_recv)
+                task_group.start_soon(_incoming_loop, task_group, observed.deliver, checked_recv)
         except* Stop:
             pass  # the client went away
         finally:
             if recorder is not None and recording is not None:
                 recorder.close_connection(recording)
+            observed.closed()
             if recovery is not None:
                 await recovery.flush()  # still attached: a reconnect arriving now waits for this
                 recovery.detach()
+
+
+# --- Observability: how events reach the layout (heavy_stack/observability/) ------------------------
+
+
+async def _incoming_loop(task_group: TaskGroup, deliver: DeliverEvent, recv: RecvCoroutine) -> None:
+    """ReactPy's incoming loop, with delivery passed in: ``layout.deliver``, or a traced version of it."""
+    while True:
+        # fire and forget, as ReactPy does: a slow handler must not hold up the next event
+        task_group.start_soon(deliver, await recv())
+
+
+def _event_handler_name(layout: Layout, target: str) -> str:
+    """The qualified name of the function handling ``target`` (spans are named after it)."""
+    handler = getattr(layout, "_event_handlers", {}).get(target)
+    function = getattr(handler, "function", None)
+    # ReactPy wraps every handler in a ``wrapper`` closing over the original ``function``.
+    code = getattr(function, "__code__", None)
+    if code is not None and "function" in code.co_freevars and function.__closure__:  # type: ignore[union-attr]
+        function = function.__closure__[code.co_freevars.index("function")].cell_contents  # type: ignore[union-attr]
+    return str(getattr(function, "__qualname__", "unknown handler"))
 
 
 async def _render_component(
