@@ -27,11 +27,15 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
+    from heavy_stack.cli.dev import dev
     from heavy_stack.cli.pave_db import pave_db
     from heavy_stack.cli.run import run
+    from heavy_stack.cli.test_daemon import test_daemon
 
     for command in (run, pave_db):
         cli.add_command(command)
+    cli.add_command(dev)
+    cli.add_command(test_daemon)
 
 
 _register_commands()

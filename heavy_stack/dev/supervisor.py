@@ -1,0 +1,160 @@
+"""``heavy dev``'s own process: it keeps what must outlive a restart and runs the server in a child.
+
+Two things outlive a restart of the server process (``dev_server.py``):
+
+- the listening socket, opened here and inherited by each server process: a tab that reconnects
+  while the server restarts waits in the socket's queue instead of being refused;
+- the embedded PostgreSQL: this process holds a handle on it in pgserver's list of users, so it
+  keeps running when a server process exits (the last user stops it). A server process that was
+  killed leaves its id in that list; the next one drops it when it joins (``embedded_postgres.py``).
+
+The server process exits with :data:`~heavy_stack.dev.dev_server.RESTART_EXIT_CODE` when a change
+needs a fresh process, and a new one starts at once. If it stops for another reason (a module that
+no longer imports, say), the next saved change under a watched package starts it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from heavy_stack.backend.data.database_setup import prepare_databases
+from heavy_stack.backend.data.embedded_postgres import stop_embedded_postgres
+from heavy_stack.config import Settings
+from heavy_stack.dev.dev_server import RESTART_EXIT_CODE, DevServerOptions
+from heavy_stack.dev.file_watcher import FileWatcher
+from heavy_stack.errors import ConfigurationError
+from heavy_stack.serving import check_port_free
+
+APP_PACKAGE = __name__.partition(".")[0]
+SERVER_MODULE = f"{APP_PACKAGE}.dev"
+LISTEN_BACKLOG = 128
+
+
+def package_folders(names: Sequence[str]) -> tuple[Path, ...]:
+    """The source folder of each package, or a one-line error naming the one that is not found."""
+    folders: list[Path] = []
+    for name in names:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.submodule_search_locations:
+            raise ConfigurationError(
+                f"cannot watch {name!r}: no package of that name can be imported from here "
+                "(give a package name, like the one holding your pages, and run from the project folder)"
+            )
+        folders.extend(Path(location) for location in spec.submodule_search_locations)
+    return tuple(dict.fromkeys(folders))
+
+
+def run_dev(
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    code_folders: Sequence[Path],
+    poll_interval: float,
+) -> None:
+    """Serve with hot reload until Ctrl+C (SIGINT) or SIGTERM."""
+    if not settings.is_dev:
+        raise ConfigurationError(
+            "heavy dev is for development and runs with HEAVY_STACK_ENVIRONMENT=DEV; "
+            "serve PRODUCTION with heavy run"
+        )
+    # Databases checked (and created, with their tables) once, here; this process also keeps
+    # the embedded server running across restarts of the server process.
+    urls, _ = asyncio.run(prepare_databases(settings, create_schema=True))
+    check_port_free(host, port)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.create_server((host, port), family=family, backlog=LISTEN_BACKLOG)
+    listening.set_inheritable(True)
+    database = "embedded PostgreSQL" if urls.embedded else "configured databases"
+    watched = ", ".join(str(folder) for folder in code_folders)
+    click.echo(
+        f"Heavy Stack (DEV, {database}) serving on http://{host}:{port} with hot reload of {watched}; "
+        "Ctrl+C stops it",
+        err=True,
+    )
+    supervisor = Supervisor(
+        DevServerOptions(listening.fileno(), tuple(code_folders), poll_interval), code_folders
+    )
+    try:
+        supervisor.run()
+    finally:
+        listening.close()
+        stop_embedded_postgres()
+
+
+class Supervisor:
+    """Runs the server process again and again, until told to stop."""
+
+    def __init__(self, options: DevServerOptions, code_folders: Sequence[Path]) -> None:
+        self.options = options
+        self.code_folders = tuple(code_folders)
+        self._stopping = threading.Event()
+        self._changed = threading.Event()
+        self._server: subprocess.Popen[bytes] | None = None
+
+    def run(self) -> None:
+        previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            while not self._stopping.is_set():
+                exit_code = self._serve_once()
+                if self._stopping.is_set():
+                    break
+                if exit_code != RESTART_EXIT_CODE:
+                    click.echo(
+                        f"heavy dev: the server stopped (exit code {exit_code}); "
+                        "it starts again when you save a change",
+                        err=True,
+                    )
+                    self._wait_for_a_saved_change()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _serve_once(self) -> int:
+        # Its own session: Ctrl+C in the terminal reaches only this process, which passes it on
+        # once (a second signal would cut the server's graceful shutdown short).
+        self._server = subprocess.Popen(
+            [sys.executable, "-m", SERVER_MODULE, *self.options.to_arguments()],
+            pass_fds=(self.options.socket_fd,),
+            start_new_session=True,
+        )
+        try:
+            return self._server.wait()
+        finally:
+            self._server = None
+
+    def _wait_for_a_saved_change(self) -> None:
+        self._changed.clear()
+        watcher = FileWatcher(
+            self.code_folders,
+            lambda _path: self._changed.set(),
+            wants=lambda path: path.suffix == ".py",
+            interval=self.options.poll_interval,
+        )
+        watcher.start()
+        try:
+            while not (self._changed.is_set() or self._stopping.is_set()):
+                self._changed.wait(timeout=0.5)
+        finally:
+            watcher.stop()
+
+    def _stop(self, _signal: int, _frame: FrameType | None) -> None:
+        self._stopping.set()
+        self._changed.set()
+        server = self._server
+        if server is not None and server.poll() is None:
+            server.send_signal(signal.SIGTERM)

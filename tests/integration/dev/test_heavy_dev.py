@@ -1,0 +1,167 @@
+"""``heavy dev`` on a copy of the project: saved changes reach open sessions with their state kept;
+what cannot be patched is refused or restarts the server; stylesheets and Brython modules too.
+
+The tests share one server and run in file order; each saves the page version it needs first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from heavy_stack.dev.stylesheet_events import HOT_RELOAD_SCRIPT, STYLESHEET_EVENTS_PATH
+from heavy_stack.realtime.stream_client import StreamClient, StreamClientContext
+from tests.integration.dev.conftest import DevApp, probe_page
+from tests.integration.realtime.conftest import Tab
+from tests.support.project_copy import write_source
+
+pytestmark = pytest.mark.slow
+
+UPDATE_TIMEOUT = 30.0  # from a save to the re-rendered page, on a busy machine
+RESTART_TIMEOUT = 120.0
+
+
+def open_page(dev_app: DevApp) -> StreamClientContext:
+    return StreamClient.open(dev_app.base_url, with_router=False)
+
+
+async def click(client: StreamClient, times: int) -> None:
+    before = int(client.text_of("count"))
+    for _ in range(times):
+        await client.click("add")
+    await client.wait_for_text("count", str(before + times), timeout=UPDATE_TIMEOUT)
+
+
+async def show(dev_app: DevApp, client: StreamClient, text: str, **page: str) -> None:
+    """Save the probe page with ``text`` and wait until the session shows it."""
+    dev_app.save_page(probe_page(text, **page))
+    await client.wait_for_text("text", text, timeout=UPDATE_TIMEOUT)
+
+
+class TestCodeIsPatchedInPlace:
+    async def test_a_saved_component_reaches_the_open_session_with_its_state(self, dev_app: DevApp) -> None:
+        async with open_page(dev_app) as client:
+            await show(dev_app, client, "before the edit")
+            await click(client, 2)
+            lines_before = len(dev_app.dev_lines())
+
+            await show(dev_app, client, "after the edit")
+
+            assert client.text_of("count") == "2"
+            line = await dev_app.wait_for_log("probe_page.py applied in", after=lines_before)
+            assert "(probe_page.ProbePage); re-rendering 1 open session" in line
+
+    async def test_an_event_handler_that_captures_more_takes_effect_with_state_kept(
+        self, dev_app: DevApp
+    ) -> None:
+        async with open_page(dev_app) as client:
+            await show(dev_app, client, "handler")
+            await click(client, 1)
+
+            await show(dev_app, client, "handler steps by ten", handler_step="10")
+            await client.click("add")
+
+            await client.wait_for_text("count", "11", timeout=UPDATE_TIMEOUT)
+
+    async def test_a_syntax_error_keeps_the_old_code_serving_until_it_is_fixed(self, dev_app: DevApp) -> None:
+        async with open_page(dev_app) as client:
+            await show(dev_app, client, "steady")
+            await click(client, 1)
+            lines_before = len(dev_app.dev_lines())
+
+            dev_app.save_page(probe_page("broken").replace("str(count))", "str(count) +)"))
+            line = await dev_app.wait_for_log("SyntaxError", after=lines_before)
+
+            assert line == (
+                "heavy dev: heavy_stack/frontend/pages/probe_page.py line 19: SyntaxError: invalid syntax; "
+                "still serving the previous code (fix it and save)"
+            )
+            await click(client, 1)  # the session works, on the old code
+            assert client.text_of("text") == "steady"
+            async with open_page(dev_app) as newcomer:
+                await newcomer.wait_for_text("text", "steady", timeout=UPDATE_TIMEOUT)
+
+            await show(dev_app, client, "fixed")
+
+            assert client.text_of("count") == "2"
+
+
+class TestStaticFiles:
+    async def test_pages_load_the_hot_reload_script(self, dev_app: DevApp) -> None:
+        async with httpx.AsyncClient(base_url=dev_app.base_url, timeout=UPDATE_TIMEOUT) as http:
+            page = await http.get("/")
+            script = await http.get(HOT_RELOAD_SCRIPT)
+
+        assert f'src="{HOT_RELOAD_SCRIPT}"' in page.text
+        assert script.status_code == 200
+        assert STYLESHEET_EVENTS_PATH in script.text
+
+    async def test_a_saved_stylesheet_is_announced_to_open_tabs(self, dev_app: DevApp) -> None:
+        stylesheet = dev_app.root / "static" / "css" / "common.css"
+        lines_before = len(dev_app.dev_lines())
+        async with (
+            httpx.AsyncClient(base_url=dev_app.base_url, timeout=UPDATE_TIMEOUT) as http,
+            http.stream("GET", STYLESHEET_EVENTS_PATH) as events,
+        ):
+            assert events.headers["content-type"] == "text/event-stream"
+            lines = events.aiter_lines()
+            assert await anext(lines) == "retry: 500"
+
+            write_source(stylesheet, stylesheet.read_text() + "\n.probe { color: rgb(1, 2, 3); }\n")
+
+            received = [await anext(lines) for _ in range(3)]
+
+        assert received == ["", "event: stylesheet", "data: /static/css/common.css"]
+        line = await dev_app.wait_for_log("common.css", after=lines_before)
+        assert line == "heavy dev: static/css/common.css swapped into 1 open tab"
+
+    async def test_a_saved_brython_module_is_served_from_the_next_reload(self, dev_app: DevApp) -> None:
+        lines_before = len(dev_app.dev_lines())
+
+        write_source(dev_app.root / "brython" / "probe_widget.py", "def greet():\n    return 'hello'\n")
+
+        line = await dev_app.wait_for_log("probe_widget.py", after=lines_before)
+        assert line == (
+            "heavy dev: brython/probe_widget.py changed: open tabs get it on their next reload "
+            "(it runs in the browser)"
+        )
+
+
+class TestRestart:
+    async def test_a_change_that_cannot_be_patched_restarts_and_the_tab_gets_its_state_back(
+        self, dev_app: DevApp
+    ) -> None:
+        tab = Tab()
+        postgres_before = dev_app.postgres_pid()
+        async with tab.open(dev_app.base_url) as client:
+            await show(dev_app, client, "before the restart")
+            await click(client, 3)
+            lines_before = len(dev_app.dev_lines())
+
+            dev_app.save_page(probe_page("after the restart", greeting="Bonjour"))
+
+            with pytest.raises(ConnectionClosed):  # the server closes the session as it stops
+                await client.drain(quiet_seconds=RESTART_TIMEOUT)
+        line = await dev_app.wait_for_log("restarting", after=lines_before)
+        assert line.startswith(
+            "heavy dev: restarting: heavy_stack/frontend/pages/probe_page.py: "
+            "a statement in the module body changed (GREETING = 'Bonjour')"
+        )
+
+        await wait_until_healthy(dev_app)
+        async with tab.open(dev_app.base_url) as client:
+            await client.wait_for_text("greeting", "Bonjour", timeout=UPDATE_TIMEOUT)
+            assert client.text_of("text") == "after the restart"
+            await client.wait_for_text("count", "3", timeout=UPDATE_TIMEOUT)  # recovered
+        assert dev_app.postgres_pid() == postgres_before  # the database kept running
+
+
+async def wait_until_healthy(dev_app: DevApp) -> None:
+    """The new server process answers (a request made meanwhile waits in the socket's queue)."""
+    async with httpx.AsyncClient(base_url=dev_app.base_url, timeout=RESTART_TIMEOUT) as http:
+        async with asyncio.timeout(RESTART_TIMEOUT):
+            while (await http.get("/healthz")).status_code != 200:  # noqa: ASYNC110 (another process)
+                await asyncio.sleep(0.1)
