@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import enum
+import gc
 import inspect
 import os
 import sys
@@ -30,7 +31,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import CodeType, FrameType
+from types import CodeType, FrameType, FunctionType
 from typing import Any
 
 import jurigged.codetools as jurigged_codetools
@@ -105,7 +106,7 @@ class CodePatcher:
         """Remember the source of every module imported from the roots, now and from now on."""
         if self._sniffer is not None:
             return
-        jurigged_codetools.conform = _conform_tolerating_stale_closures
+        jurigged_codetools.conform = _conform
         registry.set_logger(self._events.append)
         self._sniffer = registry.auto_register(filter=self.is_watched)
 
@@ -133,6 +134,10 @@ class CodePatcher:
 
     def stop_recording_startup(self) -> None:
         sys.setprofile(None)
+
+    def index_functions(self) -> None:
+        """Index every function of the process by its code (see :func:`_conform`); once the app is built."""
+        code_registry.collect_all()
 
     def _record_call(self, frame: FrameType, event: str, _arg: object) -> None:
         if event != "call":
@@ -235,21 +240,64 @@ class CodePatcher:
         result.changed.append(name)
 
 
-def _conform_tolerating_stale_closures(obj1: Any, obj2: Any, use_cache: bool = False) -> None:
-    """jurigged's ``conform``, except that closures made by earlier calls may keep their old code.
+def _conform(obj1: Any, obj2: Any, use_cache: bool = False) -> None:
+    """jurigged's ``conform`` (put new code into the functions running old code), made to fit here.
 
-    When a function's inner function (an event handler inside a component, say) starts using
-    another outer variable, its closures from earlier calls cannot take the new code. jurigged
-    then gives up on patching and defines the whole function anew, which for a component means
-    a new component type and lost state. Those closures are stale anyway: the next call of the
-    outer function (the re-render hot reload triggers) makes new ones from the new code.
+    - Closures made by earlier calls may keep their old code. When an inner function (an event
+      handler inside a component, say) starts capturing another variable, its closures from
+      earlier calls cannot take the new code, and jurigged would give up and define the whole
+      outer function anew: for a component, a new type and lost state. Those closures are stale
+      anyway: the next call of the outer function (the re-render that follows) makes new ones.
+    - Finding the functions that run a code object is a scan of every object in the process
+      (``gc.get_referrers``, tens of milliseconds in a running app), done for each function of an
+      edited file whose code or line numbers changed. So functions of the app are indexed once
+      (:meth:`CodePatcher.index_functions`) and looked up there, and inner functions whose code
+      only moved to other lines are left alone (their closures are replaced at the next call).
     """
-    if isinstance(obj1, CodeType) and obj1.co_flags & inspect.CO_NESTED:
-        for function in code_registry.get_functions(obj1, use_cache=use_cache):
+    if not isinstance(obj1, CodeType):
+        _JURIGGED_CONFORM(obj1, obj2, use_cache=use_cache)
+        return
+    nested = bool(obj1.co_flags & inspect.CO_NESTED)
+    if nested and isinstance(obj2, CodeType) and _same_but_for_lines(obj1, obj2):
+        return
+    for function in _functions_running(obj1, indexed=not nested):
+        if nested:
             with contextlib.suppress(ConformException):
                 _JURIGGED_CONFORM(function, obj2)
-        return
-    _JURIGGED_CONFORM(obj1, obj2, use_cache=use_cache)
+        else:
+            _JURIGGED_CONFORM(function, obj2)
+
+
+def _functions_running(code: CodeType, *, indexed: bool) -> list[Any]:
+    """The functions whose code is ``code``: from the index if it has them, else by a scan."""
+    if indexed:  # the index is keyed by code *equality*: keep only this very code object's functions
+        found = [
+            function
+            for function in code_registry.get_functions(code, use_cache=True)
+            if _runs(function, code)
+        ]
+        if found:
+            return found
+    return [function for function in gc.get_referrers(code) if _runs(function, code)]
+
+
+def _runs(function: object, code: CodeType) -> bool:
+    return isinstance(function, FunctionType) and function.__code__ is code
+
+
+def _same_but_for_lines(old: CodeType, new: CodeType) -> bool:
+    return (
+        old.co_code == new.co_code
+        and old.co_names == new.co_names
+        and old.co_varnames == new.co_varnames
+        and old.co_freevars == new.co_freevars
+        and old.co_cellvars == new.co_cellvars
+        and all(
+            type(a) is type(b) and (isinstance(a, CodeType) or a == b)
+            for a, b in zip(old.co_consts, new.co_consts, strict=False)
+        )
+        and len(old.co_consts) == len(new.co_consts)
+    )
 
 
 def _is_harmless_statement(node: ast.AST | None) -> bool:

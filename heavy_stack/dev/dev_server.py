@@ -122,6 +122,7 @@ class _DevServer:
 
     async def _started(self, app: Sanic[Any, Any]) -> None:
         self.patcher.stop_recording_startup()
+        self.patcher.index_functions()
         self._loop = asyncio.get_running_loop()
         self._watcher = FileWatcher(
             self.reloader.folders,

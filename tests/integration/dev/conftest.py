@@ -1,66 +1,40 @@
-"""``heavy dev`` running on a throwaway copy of the project, serving a small probe page of its own.
+"""``heavy dev`` running on a throwaway copy of the project that serves a probe page of its own.
 
-The copy's ``frontend/root.py`` serves ``frontend/pages/probe_page.py``; tests save new versions
-of that page (and of the copy's stylesheets and Brython modules) and watch what open sessions
-receive. The server has an embedded PostgreSQL of its own, so a test can check that a restart
-of the server process leaves the database running.
+Tests save new versions of that page (``tests/support/probe_app.py``), of the copy's stylesheets
+and of its Brython modules, and watch what open sessions receive. The server has an embedded
+PostgreSQL of its own, so a test can check that a restart of the server process leaves the
+database running.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Page, async_playwright
 
 from heavy_stack.config import ENV_PREFIX
-from tests.support.project_copy import copy_project, write_source
+from tests.support.probe_app import make_probe_project, probe_page_path
+from tests.support.project_copy import write_source
 from tests.support.servers import ServerProcess, heavy_server
 
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 START_TIMEOUT = 180.0  # a fresh embedded PostgreSQL plus the server, on a busy machine
 LOG_TIMEOUT = 60.0
-
-PROBE_PAGE = """
-    from reactpy import component, html, use_state
-
-    from heavy_stack.frontend.reactpy_util import heavy_event
-
-    GREETING = "Hello"
-
-
-    @component
-    def ProbePage():
-        count, set_count = use_state(0)
-
-        def add(_event):
-            set_count(lambda n: n + 1)
-
-        return html.main(
-            html.button({"id": "add", "on_click": heavy_event(add)}, "+1"),
-            html.p({"id": "greeting"}, GREETING),
-            html.p({"id": "text"}, "TEXT"),
-            html.p({"id": "count"}, str(count)),
-        )
-"""
-
-PROBE_ROOT = """
-    from heavy_stack.frontend.pages.probe_page import ProbePage as Root
-
-    __all__ = ["Root"]
-"""
-
-
-def probe_page(text: str = "first", *, greeting: str = "Hello", handler_step: str = "") -> str:
-    """The probe page's source; ``handler_step`` makes the click handler capture ``count`` too."""
-    source = PROBE_PAGE.replace('"TEXT"', repr(text)).replace(
-        'GREETING = "Hello"', f"GREETING = {greeting!r}"
-    )
-    if handler_step:
-        source = source.replace("set_count(lambda n: n + 1)", f"set_count(count + {handler_step})")
-    return source
 
 
 @dataclass
@@ -76,7 +50,7 @@ class DevApp:
 
     @property
     def page_path(self) -> Path:
-        return self.root / "heavy_stack" / "frontend" / "pages" / "probe_page.py"
+        return probe_page_path(self.root)
 
     def save_page(self, source: str) -> None:
         write_source(self.page_path, source)
@@ -100,10 +74,25 @@ class DevApp:
 
 @pytest.fixture(scope="module")
 def dev_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevApp]:
-    root = copy_project(tmp_path_factory.mktemp("heavy-dev") / "project")
-    write_source(root / "heavy_stack" / "frontend" / "pages" / "probe_page.py", probe_page())
-    write_source(root / "heavy_stack" / "frontend" / "root.py", PROBE_ROOT)
-    write_source(root / "brython" / "probe_widget.py", "def greet():\n    return 'hi'\n")
+    root = make_probe_project(tmp_path_factory.mktemp("heavy-dev") / "project")
     env = {f"{ENV_PREFIX}DATA_DIR": str(root / "data"), f"{ENV_PREFIX}ENVIRONMENT": "DEV"}
     with heavy_server(["dev"], env, root / "heavy-dev.log", timeout=START_TIMEOUT) as server:
         yield DevApp(root, server)
+
+
+@pytest.fixture
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (scripts/install_browser.sh installs it)")
+    return CHROMIUM
+
+
+@pytest.fixture
+async def browser_page(chromium: Path) -> AsyncIterator[Page]:
+    """A page in the machine's Chromium (Playwright never downloads one here)."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
+        try:
+            yield await browser.new_page()
+        finally:
+            await browser.close()

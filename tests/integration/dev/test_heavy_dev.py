@@ -10,12 +10,14 @@ import asyncio
 
 import httpx
 import pytest
+from playwright.async_api import Page
 from websockets.exceptions import ConnectionClosed
 
 from heavy_stack.dev.stylesheet_events import HOT_RELOAD_SCRIPT, STYLESHEET_EVENTS_PATH
 from heavy_stack.realtime.stream_client import StreamClient, StreamClientContext
-from tests.integration.dev.conftest import DevApp, probe_page
+from tests.integration.dev.conftest import DevApp
 from tests.integration.realtime.conftest import Tab
+from tests.support.probe_app import probe_page
 from tests.support.project_copy import write_source
 
 pytestmark = pytest.mark.slow
@@ -117,6 +119,26 @@ class TestStaticFiles:
         assert received == ["", "event: stylesheet", "data: /static/css/common.css"]
         line = await dev_app.wait_for_log("common.css", after=lines_before)
         assert line == "heavy dev: static/css/common.css swapped into 1 open tab"
+
+    @pytest.mark.browser
+    async def test_a_saved_stylesheet_restyles_the_open_page_without_a_reload(
+        self, dev_app: DevApp, browser_page: Page
+    ) -> None:
+        dev_app.save_page(probe_page("styled"))
+        await browser_page.goto(dev_app.base_url)
+        await browser_page.click("#add")
+        await browser_page.wait_for_selector("#count:text-is('1')")
+        await browser_page.evaluate("window.heavyProbe = 'loaded once'")
+        stylesheet = dev_app.root / "static" / "css" / "inputs.css"
+
+        write_source(stylesheet, stylesheet.read_text() + "\n#greeting { color: rgb(10, 20, 30); }\n")
+
+        await browser_page.wait_for_function(
+            "getComputedStyle(document.getElementById('greeting')).color === 'rgb(10, 20, 30)'",
+            timeout=UPDATE_TIMEOUT * 1000,
+        )
+        assert await browser_page.evaluate("window.heavyProbe") == "loaded once"  # no reload
+        assert await browser_page.text_content("#count") == "1"
 
     async def test_a_saved_brython_module_is_served_from_the_next_reload(self, dev_app: DevApp) -> None:
         lines_before = len(dev_app.dev_lines())

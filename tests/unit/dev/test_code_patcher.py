@@ -105,6 +105,27 @@ class TestCodePatcher:
             assert module.counter is counter
             assert counter(3)[0] == "count = 3"
 
+        def test_functions_found_through_the_index_are_patched_too(self, package: Package) -> None:
+            module = package.module("page", COMPONENT_LIKE)
+            counter = module.counter
+            package.patcher.index_functions()  # as the dev server does once the app is built
+
+            first = package.save(module, edited(COMPONENT_LIKE, 'f"{LABEL}: {count}"', '"one"'))
+            second = package.save(module, edited(COMPONENT_LIKE, 'f"{LABEL}: {count}"', '"two"'))
+
+            assert (first.status, second.status) == (PatchStatus.APPLIED, PatchStatus.APPLIED)
+            assert counter(0)[0] == "two"
+
+        def test_an_identical_function_in_another_module_is_left_alone(self, package: Package) -> None:
+            edited_module = package.module("page", COMPONENT_LIKE)
+            twin = package.module("twin", COMPONENT_LIKE)  # equal code objects, other functions
+            package.patcher.index_functions()
+
+            package.save(edited_module, edited(COMPONENT_LIKE, 'return "model"', 'return "patched"'))
+
+            assert edited_module.Model().describe() == "patched"
+            assert twin.Model().describe() == "model"
+
         def test_a_changed_method_is_patched_in_its_class(self, package: Package) -> None:
             module = package.module("page", COMPONENT_LIKE)
             instance = module.Model()
