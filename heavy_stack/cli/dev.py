@@ -21,11 +21,7 @@ POLL_INTERVAL_DEFAULT = 0.1
     "packages",
     multiple=True,
     metavar="PACKAGE",
-    envvar="HEAVY_STACK_DEV_WATCH",
-    help=(
-        "A package whose code is swapped in when saved; repeat for more (or set "
-        f"HEAVY_STACK_DEV_WATCH, space-separated).  [default: {APP_PACKAGE}]"
-    ),
+    help=f"A package whose code is swapped in when saved; repeat for more.  [default: {APP_PACKAGE}]",
 )
 @click.option(
     "--poll-interval",

@@ -43,6 +43,28 @@ async def show(dev_app: DevApp, client: StreamClient, text: str, **page: str) ->
     await client.wait_for_text("text", text, timeout=UPDATE_TIMEOUT)
 
 
+BADGE_MODULE = """
+    from reactpy import component, html
+
+
+    @component
+    def Badge():
+        return html.span({"id": "badge"}, "new module")
+"""
+
+
+def with_badge(page_source: str) -> str:
+    """The probe page, importing and showing the Badge of a module that did not exist before."""
+    page_source = page_source.replace(
+        "from heavy_stack.frontend.reactpy_util import heavy_event",
+        "from heavy_stack.frontend.pages.probe_badge import Badge\n    "
+        "from heavy_stack.frontend.reactpy_util import heavy_event",
+    )
+    return page_source.replace(
+        'html.p({"id": "count"}, str(count)),', 'html.p({"id": "count"}, str(count)),\n        Badge(),'
+    )
+
+
 class TestCodeIsPatchedInPlace:
     async def test_a_saved_component_reaches_the_open_session_with_its_state(self, dev_app: DevApp) -> None:
         async with open_page(dev_app) as client:
@@ -67,6 +89,20 @@ class TestCodeIsPatchedInPlace:
             await client.click("add")
 
             await client.wait_for_text("count", "11", timeout=UPDATE_TIMEOUT)
+
+    async def test_a_new_module_imported_by_a_saved_component_is_loaded(self, dev_app: DevApp) -> None:
+        widget = dev_app.page_path.with_name("probe_badge.py")
+        async with open_page(dev_app) as client:
+            await show(dev_app, client, "no badge yet")
+            await click(client, 1)
+            lines_before = len(dev_app.dev_lines())
+
+            write_source(widget, BADGE_MODULE)
+            await dev_app.wait_for_log("probe_badge.py is not used by the running server", after=lines_before)
+            dev_app.save_page(with_badge(probe_page("with a badge")))
+
+            await client.wait_for_text("badge", "new module", timeout=UPDATE_TIMEOUT)
+            assert client.text_of("count") == "1"
 
     async def test_a_syntax_error_keeps_the_old_code_serving_until_it_is_fixed(self, dev_app: DevApp) -> None:
         async with open_page(dev_app) as client:
@@ -179,6 +215,51 @@ class TestRestart:
             assert client.text_of("text") == "after the restart"
             await client.wait_for_text("count", "3", timeout=UPDATE_TIMEOUT)  # recovered
         assert dev_app.postgres_pid() == postgres_before  # the database kept running
+
+    async def test_a_server_that_cannot_start_waits_for_the_fix_then_the_tab_gets_its_state_back(
+        self, dev_app: DevApp
+    ) -> None:
+        tab = Tab()
+        greeting = {"greeting": "Bonjour"}  # as the previous test left it: no restart for that
+        async with tab.open(dev_app.base_url) as client:
+            await show(dev_app, client, "steady", **greeting)
+            await click(client, 2)
+            lines_before = len(dev_app.dev_lines())
+
+            dev_app.save_page(with_missing_import(probe_page("broken", **greeting)))
+            failed = await dev_app.wait_for_log("ModuleNotFoundError", after=lines_before)
+            await click(client, 1)  # still serving
+
+            dev_app.save_page(with_missing_import(probe_page("still broken", **greeting)))
+            with pytest.raises(ConnectionClosed):
+                await client.drain(quiet_seconds=RESTART_TIMEOUT)
+        stopped = await dev_app.wait_for_log("the server stopped", after=lines_before)
+
+        dev_app.save_page(probe_page("fixed", **greeting))
+        await wait_until_healthy(dev_app)
+        async with tab.open(dev_app.base_url) as client:
+            await client.wait_for_text("text", "fixed", timeout=UPDATE_TIMEOUT)
+            await client.wait_for_text("count", "3", timeout=UPDATE_TIMEOUT)
+
+        assert failed == (
+            "heavy dev: heavy_stack/frontend/pages/probe_page.py line 1: ModuleNotFoundError: "
+            "No module named 'no_such_module_for_probe'; the change is not fully applied: "
+            "the server restarts at your next save"
+        )
+        assert (
+            "restarting: heavy_stack/frontend/pages/probe_page.py saved after a change that did not apply"
+            in ("\n".join(dev_app.dev_lines()[lines_before:]))
+        )
+        assert (
+            stopped == "heavy dev: the server stopped (exit code 1); it starts again when you save a change"
+        )
+
+
+def with_missing_import(page_source: str) -> str:
+    return page_source.replace(
+        "    from reactpy import component",
+        "    import no_such_module_for_probe\n    from reactpy import component",
+    )
 
 
 async def wait_until_healthy(dev_app: DevApp) -> None:
