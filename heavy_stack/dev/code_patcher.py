@@ -28,6 +28,7 @@ import inspect
 import os
 import sys
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ from types import CodeType, FrameType, FunctionType
 from typing import Any
 
 import jurigged.codetools as jurigged_codetools
-from codefind import ConformException, code_registry
+from codefind import ConformException
 from jurigged import registry
 from jurigged.codetools import (
     AddOperation,
@@ -96,6 +97,7 @@ class CodePatcher:
         self._events: list[object] = []
         self._startup_functions: set[str] = set()
         self._sniffer: Any = None
+        self._indexed: weakref.WeakSet[FunctionType] = weakref.WeakSet()
 
     # --- setting up ----------------------------------------------------------------------------
 
@@ -106,7 +108,7 @@ class CodePatcher:
         """Remember the source of every module imported from the roots, now and from now on."""
         if self._sniffer is not None:
             return
-        jurigged_codetools.conform = _conform
+        jurigged_codetools.conform = self._conform
         registry.set_logger(self._events.append)
         self._sniffer = registry.auto_register(filter=self.is_watched)
 
@@ -136,8 +138,55 @@ class CodePatcher:
         sys.setprofile(None)
 
     def index_functions(self) -> None:
-        """Index every function of the process by its code (see :func:`_conform`); once the app is built."""
-        code_registry.collect_all()
+        """Note the functions defined in the roots (see :meth:`_conform`); once the app is built."""
+        self._indexed.update(
+            item
+            for item in gc.get_objects()
+            if isinstance(item, FunctionType) and item.__code__.co_filename.startswith(self._prefixes)
+        )
+
+    def _conform(self, obj1: Any, obj2: Any, use_cache: bool = False) -> None:
+        """jurigged's ``conform`` (put new code into the functions running old code), made to fit here.
+
+        - Closures made by earlier calls may keep their old code. When an inner function (an
+          event handler inside a component, say) starts capturing another variable, its closures
+          from earlier calls cannot take the new code, and jurigged would give up and define the
+          whole outer function anew: for a component, a new type and lost state. Those closures
+          are stale anyway: the next call of the outer function (the re-render that follows)
+          makes new ones.
+        - Finding the functions that run a code object takes a scan of every object in the
+          process (``gc.get_referrers``: tens of milliseconds in a running app), for each changed
+          or moved function of the saved file. So the app's functions are noted once
+          (:meth:`index_functions`) and looked up there; inner functions whose code only moved to
+          other lines are left alone (their closures are made anew at the next call).
+        """
+        if not isinstance(obj1, CodeType):
+            _JURIGGED_CONFORM(obj1, obj2, use_cache=use_cache)
+            return
+        nested = bool(obj1.co_flags & inspect.CO_NESTED)
+        if nested and isinstance(obj2, CodeType) and _same_but_for_lines(obj1, obj2):
+            return
+        for function in self._functions_running(obj1, indexed=not nested):
+            if nested:
+                with contextlib.suppress(ConformException):
+                    _JURIGGED_CONFORM(function, obj2)
+            else:
+                _JURIGGED_CONFORM(function, obj2)
+
+    def _functions_running(self, code: CodeType, *, indexed: bool) -> list[FunctionType]:
+        """The functions whose code is this very ``code`` object: noted ones first, else a scan."""
+        if indexed:
+            found = [function for function in self._indexed if function.__code__ is code]
+            if found:
+                return found
+        found = [
+            item
+            for item in gc.get_referrers(code)
+            if isinstance(item, FunctionType) and item.__code__ is code
+        ]
+        if indexed:
+            self._indexed.update(found)
+        return found
 
     def _record_call(self, frame: FrameType, event: str, _arg: object) -> None:
         if event != "call":
@@ -238,51 +287,6 @@ class CodePatcher:
             result.restart_reasons.append(f"{name} now calls super(), which a patched method cannot")
             return
         result.changed.append(name)
-
-
-def _conform(obj1: Any, obj2: Any, use_cache: bool = False) -> None:
-    """jurigged's ``conform`` (put new code into the functions running old code), made to fit here.
-
-    - Closures made by earlier calls may keep their old code. When an inner function (an event
-      handler inside a component, say) starts capturing another variable, its closures from
-      earlier calls cannot take the new code, and jurigged would give up and define the whole
-      outer function anew: for a component, a new type and lost state. Those closures are stale
-      anyway: the next call of the outer function (the re-render that follows) makes new ones.
-    - Finding the functions that run a code object is a scan of every object in the process
-      (``gc.get_referrers``, tens of milliseconds in a running app), done for each function of an
-      edited file whose code or line numbers changed. So functions of the app are indexed once
-      (:meth:`CodePatcher.index_functions`) and looked up there, and inner functions whose code
-      only moved to other lines are left alone (their closures are replaced at the next call).
-    """
-    if not isinstance(obj1, CodeType):
-        _JURIGGED_CONFORM(obj1, obj2, use_cache=use_cache)
-        return
-    nested = bool(obj1.co_flags & inspect.CO_NESTED)
-    if nested and isinstance(obj2, CodeType) and _same_but_for_lines(obj1, obj2):
-        return
-    for function in _functions_running(obj1, indexed=not nested):
-        if nested:
-            with contextlib.suppress(ConformException):
-                _JURIGGED_CONFORM(function, obj2)
-        else:
-            _JURIGGED_CONFORM(function, obj2)
-
-
-def _functions_running(code: CodeType, *, indexed: bool) -> list[Any]:
-    """The functions whose code is ``code``: from the index if it has them, else by a scan."""
-    if indexed:  # the index is keyed by code *equality*: keep only this very code object's functions
-        found = [
-            function
-            for function in code_registry.get_functions(code, use_cache=True)
-            if _runs(function, code)
-        ]
-        if found:
-            return found
-    return [function for function in gc.get_referrers(code) if _runs(function, code)]
-
-
-def _runs(function: object, code: CodeType) -> bool:
-    return isinstance(function, FunctionType) and function.__code__ is code
 
 
 def _same_but_for_lines(old: CodeType, new: CodeType) -> bool:

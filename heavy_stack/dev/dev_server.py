@@ -8,14 +8,13 @@ change needs a fresh process, and the supervisor starts one.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import logging
 import os
 import socket
 import sys
-from dataclasses import dataclass
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,42 +23,21 @@ from sanic import Sanic
 from heavy_stack.app_factory import PROJECT_ROOT, STATIC_DIR, create_app
 from heavy_stack.config import load_settings
 from heavy_stack.dev.code_patcher import CodePatcher
-from heavy_stack.dev.file_watcher import DEFAULT_POLL_INTERVAL, FileWatcher
+from heavy_stack.dev.file_watcher import FileWatcher
 from heavy_stack.dev.hot_reloader import HotReloader
+from heavy_stack.dev.server_options import RESTART_EXIT_CODE, DevServerOptions
+from heavy_stack.dev.standby import write_library_list
 
 logger = logging.getLogger(__name__)
 
-RESTART_EXIT_CODE = 75  # EX_TEMPFAIL: "try again"
 GRACEFUL_SHUTDOWN_SECONDS = 2.0  # open tabs are closed politely; nothing is worth a longer wait here
 PARENT_CHECK_SECONDS = 1.0
+LIBRARY_LIST_DELAY_SECONDS = 2.0
+APP_PACKAGE = __name__.partition(".")[0]
 
 
-@dataclass(frozen=True)
-class DevServerOptions:
-    """What the supervisor tells the server process (as command-line arguments)."""
-
-    socket_fd: int
-    code_folders: tuple[Path, ...]
-    poll_interval: float = DEFAULT_POLL_INTERVAL
-
-    def to_arguments(self) -> list[str]:
-        arguments = ["--socket-fd", str(self.socket_fd), "--poll-interval", str(self.poll_interval)]
-        for folder in self.code_folders:
-            arguments += ["--code-folder", str(folder)]
-        return arguments
-
-    @classmethod
-    def from_arguments(cls, argv: list[str]) -> DevServerOptions:
-        parser = argparse.ArgumentParser(prog="python -m heavy_stack.dev", description=__doc__)
-        parser.add_argument("--socket-fd", type=int, required=True)
-        parser.add_argument("--code-folder", type=Path, action="append", required=True)
-        parser.add_argument("--poll-interval", type=float, default=DEFAULT_POLL_INTERVAL)
-        parsed = parser.parse_args(argv)
-        return cls(parsed.socket_fd, tuple(parsed.code_folder), parsed.poll_interval)
-
-
-def main(argv: list[str] | None = None) -> None:
-    options = DevServerOptions.from_arguments(sys.argv[1:] if argv is None else argv)
+def serve(options: DevServerOptions, *, started: float) -> None:
+    """Serve until stopped; exit with RESTART_EXIT_CODE if a change needs a fresh process."""
     configure_dev_logging()
     patcher = CodePatcher(options.code_folders)
     patcher.track_imports()  # remembers the source of the modules loaded so far, and of those to come
@@ -67,7 +45,9 @@ def main(argv: list[str] | None = None) -> None:
     patcher.start_recording_startup()  # until the last before_server_start listener has run
     app = create_app(settings, hot_reload=True)
     app.config.GRACEFUL_SHUTDOWN_TIMEOUT = GRACEFUL_SHUTDOWN_SECONDS
-    server = _DevServer(app, patcher, options, project_root=PROJECT_ROOT, static_dir=STATIC_DIR)
+    server = _DevServer(
+        app, patcher, options, project_root=PROJECT_ROOT, static_dir=STATIC_DIR, started=started
+    )
     app.prepare(
         sock=socket.socket(fileno=options.socket_fd),
         single_process=True,
@@ -99,8 +79,10 @@ class _DevServer:
         *,
         project_root: Path,
         static_dir: Path,
+        started: float,
     ) -> None:
         self.app = app
+        self.started = started
         self.patcher = patcher
         self.options = options
         self.restart_requested = False
@@ -118,6 +100,7 @@ class _DevServer:
         self._parent_check: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         app.register_listener(self._started, "before_server_start")  # runs after the app's own
+        app.register_listener(self._serving, "after_server_start")
         app.register_listener(self._stopping, "before_server_stop")
 
     async def _started(self, app: Sanic[Any, Any]) -> None:
@@ -132,6 +115,14 @@ class _DevServer:
         )
         self._watcher.start()
         self._parent_check = asyncio.create_task(self._stop_when_orphaned())
+        # Once the first sessions have loaded what they use; the next restart's standby reads it.
+        self._loop.call_later(LIBRARY_LIST_DELAY_SECONDS, self._write_library_list)
+
+    async def _serving(self, _app: Sanic[Any, Any]) -> None:
+        logger.info("serving (ready %.1f s after it was asked to start)", time.monotonic() - self.started)
+
+    def _write_library_list(self) -> None:
+        write_library_list(self.options.library_list, self.options.code_folders, (APP_PACKAGE,))
 
     async def _stopping(self, _app: Sanic[Any, Any]) -> None:
         if self._parent_check is not None:
