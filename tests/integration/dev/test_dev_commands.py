@@ -68,12 +68,21 @@ PASSING_TEST = """
         assert 1 + 1 == 2
 """
 
+HERMETIC_TEST = """
+    import os
+
+
+    def test_no_shell_settings():
+        assert [name for name in os.environ if name.startswith("HEAVY_STACK_")] == []
+"""
+
 
 @pytest.fixture(scope="module")
 def daemon_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
     """A project copy with one test, and the test daemon serving it on a free port."""
     root = copy_project(tmp_path_factory.mktemp("test-daemon") / "project", with_tests=True)
     write_source(root / "tests" / "unit" / "test_probe.py", PASSING_TEST)
+    write_source(root / "tests" / "unit" / "test_hermetic.py", HERMETIC_TEST)
     port = free_port()
     daemon = subprocess.Popen(
         [sys.executable, "-m", "heavy_stack", "test-daemon", "--port", str(port)],
@@ -104,7 +113,9 @@ def wait_until_listening(port: int, timeout: float = COMMAND_TIMEOUT) -> None:
     raise TimeoutError(f"the test daemon did not listen on port {port} within {timeout} s")
 
 
-def run_through_daemon(root: Path, port: int) -> subprocess.CompletedProcess[str]:
+def run_through_daemon(
+    root: Path, port: int, test_file: str = "tests/unit/test_probe.py", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return run_in(
         root,
         "-m",
@@ -113,7 +124,8 @@ def run_through_daemon(root: Path, port: int) -> subprocess.CompletedProcess[str
         "pytest_hot_reloading.plugin",
         "--daemon-port",
         str(port),
-        "tests/unit/test_probe.py",
+        test_file,
+        env=env,
     )
 
 
@@ -132,6 +144,14 @@ class TestTestDaemon:
         assert "1 passed" in first.stdout
         assert second.returncode == 1, second.stdout + second.stderr
         assert "assert (1 + 1) == 3" in second.stdout
+
+    def test_shell_settings_stay_out_of_every_run(self, daemon_project: tuple[Path, int]) -> None:
+        root, port = daemon_project
+        shell = {"HEAVY_STACK_PORT": "1234"}
+
+        runs = [run_through_daemon(root, port, "tests/unit/test_hermetic.py", shell) for _ in range(2)]
+
+        assert [run.returncode for run in runs] == [0, 0], runs[-1].stdout
 
     def test_a_second_daemon_on_the_same_port_is_refused(self, daemon_project: tuple[Path, int]) -> None:
         root, port = daemon_project
