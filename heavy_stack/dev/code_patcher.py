@@ -142,7 +142,8 @@ class CodePatcher:
         self._indexed.update(
             item
             for item in gc.get_objects()
-            if isinstance(item, FunctionType) and item.__code__.co_filename.startswith(self._prefixes)
+            # type(), not isinstance(): a dead weak proxy among the objects raises on isinstance()
+            if type(item) is FunctionType and item.__code__.co_filename.startswith(self._prefixes)
         )
 
     def _conform(self, obj1: Any, obj2: Any, use_cache: bool = False) -> None:
@@ -180,9 +181,7 @@ class CodePatcher:
             if found:
                 return found
         found = [
-            item
-            for item in gc.get_referrers(code)
-            if isinstance(item, FunctionType) and item.__code__ is code
+            item for item in gc.get_referrers(code) if type(item) is FunctionType and item.__code__ is code
         ]
         if indexed:
             self._indexed.update(found)
