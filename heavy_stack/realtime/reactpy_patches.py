@@ -264,10 +264,6 @@ def rerender_live_layouts() -> int:
     return scheduled
 
 
-def live_layout_count() -> int:
-    return len(_live_layouts)
-
-
 def _schedule_root_render(layout: Layout) -> None:
     try:
         root_state = layout._model_states_by_life_cycle_state_id[layout._root_life_cycle_state_id]
