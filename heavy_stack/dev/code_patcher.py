@@ -194,10 +194,6 @@ class CodePatcher:
         if code.co_filename.startswith(self._prefixes) and "<" not in code.co_qualname:
             self._startup_functions.add(f"{frame.f_globals.get('__name__')}.{code.co_qualname}")
 
-    @property
-    def startup_functions(self) -> frozenset[str]:
-        return frozenset(self._startup_functions)
-
     # --- applying a change ---------------------------------------------------------------------
 
     def apply(self, path: Path) -> PatchOutcome:
