@@ -20,6 +20,7 @@ from heavy_stack.backend.health import health_blueprint
 from heavy_stack.backend.lifecycle import register_database_lifecycle
 from heavy_stack.backend.security_headers import register_security_headers
 from heavy_stack.config import Settings, get_settings
+from heavy_stack.dev.stylesheet_events import register_stylesheet_events
 from heavy_stack.frontend.brython_assets import register_brython_routes
 from heavy_stack.frontend.page_head import page_head
 from heavy_stack.frontend.root import Root
@@ -44,10 +45,13 @@ def create_app(
     *,
     name: str = APP_NAME,
     root: RootComponentConstructor = Root,
+    hot_reload: bool = False,
 ) -> Sanic[Any, Any]:
     """A fully configured app. Nothing here touches the database: that happens on server start.
 
     ``root`` is the page's root component (tests serve small apps of their own through it).
+    ``hot_reload`` (set by ``heavy dev``, DEV only) serves what open tabs need to swap in changed
+    stylesheets (docs/hot-reload.md).
     """
     settings = settings or get_settings()
     configure_logging(settings)
@@ -69,7 +73,9 @@ def create_app(
     app.blueprint(health_blueprint)
     app.static("/static", STATIC_DIR, name="static")
     register_brython_routes(app)
-    configure(app, root, Options(head=page_head(settings)))
+    if hot_reload:
+        register_stylesheet_events(app, settings)
+    configure(app, root, Options(head=page_head(settings, hot_reload=hot_reload)))
     if settings.cors_origins:
         CORS(app, origins=settings.cors_origins)
     if settings.record_file is not None:

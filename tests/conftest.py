@@ -25,9 +25,18 @@ from heavy_stack.backend.data.embedded_postgres import (
 from heavy_stack.config import ENV_PREFIX, Settings, load_settings
 from tests.support.servers import ServerProcess, heavy_server
 
-# Tests are hermetic: the developer's shell settings must not leak in.
-for _name in [name for name in os.environ if name.startswith(ENV_PREFIX)]:
-    del os.environ[_name]
+
+def _remove_shell_settings() -> None:
+    """Tests are hermetic: the developer's shell settings must not leak in."""
+    for name in [name for name in os.environ if name.startswith(ENV_PREFIX)]:
+        del os.environ[name]
+
+
+_remove_shell_settings()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _remove_shell_settings()  # again for each run of the test daemon, which reuses this process
 
 
 @pytest.fixture(scope="session")

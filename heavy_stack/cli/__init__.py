@@ -28,6 +28,7 @@ def cli() -> None:
 
 def _register_commands() -> None:
     from heavy_stack.cli.add_table import add_table
+    from heavy_stack.cli.dev import dev
     from heavy_stack.cli.load_test import load_test
     from heavy_stack.cli.migrate import migrate
     from heavy_stack.cli.pave_db import pave_db
@@ -35,9 +36,23 @@ def _register_commands() -> None:
     from heavy_stack.cli.record import record
     from heavy_stack.cli.rename import rename
     from heavy_stack.cli.run import run
+    from heavy_stack.cli.test_daemon import test_daemon
     from heavy_stack.cli.time_tracking import time_tracking
 
-    for command in (run, pave_db, migrate, add_table, rename, record, load_test, time_tracking, profile):
+    commands = (
+        run,
+        dev,
+        test_daemon,
+        pave_db,
+        migrate,
+        add_table,
+        rename,
+        record,
+        load_test,
+        time_tracking,
+        profile,
+    )
+    for command in commands:
         cli.add_command(command)
 
 

@@ -33,6 +33,9 @@ Patches:
   ``History`` component reports the page's location, which it does only when it mounts. After a
   reconnect the browser keeps the mounted ``History``, so the page stayed blank for good. Keying it
   per connection makes the browser mount a new one, which reports the location again.
+- :func:`rerender_live_layouts` - :func:`serve_layout` keeps a registry of the layouts it is
+  serving, so that hot reload (``heavy dev``) can re-render every open session after it swapped
+  code in place.
 """
 
 from __future__ import annotations
@@ -202,6 +205,7 @@ async def serve_layout(
             recovery.schedule_snapshot()
 
     async with layout:
+        _live_layouts[layout] = asyncio.get_running_loop()  # hot reload re-renders it
         try:
             async with create_task_group() as task_group:
                 task_group.start_soon(_single_outgoing_loop, layout, send_and_snapshot)
@@ -212,6 +216,7 @@ async def serve_layout(
             if recorder is not None and recording is not None:
                 recorder.close_connection(recording)
             observed.closed()
+            _live_layouts.pop(layout, None)
             if recovery is not None:
                 await recovery.flush()  # still attached: a reconnect arriving now waits for this
                 recovery.detach()
@@ -352,3 +357,33 @@ def remove_reactpy_patches() -> None:
 
 def reactpy_patches_applied() -> bool:
     return isinstance(life_cycle_hook_module._HOOK_STATE, TaskLocalHookStack)
+
+
+# --- Live layouts: re-render every open session (hot reload) -------------------------------------
+
+_live_layouts: WeakKeyDictionary[Layout, asyncio.AbstractEventLoop] = WeakKeyDictionary()
+
+
+def rerender_live_layouts() -> int:
+    """Re-render the root of every layout being served, from any thread; returns how many.
+
+    Component state survives because hot reload swaps a function's code in place: ReactPy keeps a
+    component's hooks while its function object stays the same (``Layout._render_children``
+    compares ``component.type``), and parents always re-render their children.
+    """
+    scheduled = 0
+    for layout, loop in list(_live_layouts.items()):
+        try:
+            loop.call_soon_threadsafe(_schedule_root_render, layout)
+        except RuntimeError:  # that loop has closed: its layouts are gone
+            continue
+        scheduled += 1
+    return scheduled
+
+
+def _schedule_root_render(layout: Layout) -> None:
+    try:
+        root_state = layout._model_states_by_life_cycle_state_id[layout._root_life_cycle_state_id]
+    except (AttributeError, KeyError):  # the session ended after the render was scheduled
+        return
+    root_state.life_cycle_state.hook.schedule_render()

@@ -1,4 +1,5 @@
-"""A throw-away copy of this project, for tests that run the scaffolding tools on a whole project.
+"""Throw-away copies of this project: the whole project (for the scaffolding tools) or just what
+runs the app (for hot reload tests and benchmarks that edit source files on disk).
 
 Only the project's own files are copied (``project_files.iter_project_files``: no .git, .venv,
 .heavy or caches), and never a developer's ``.env``. Commands run in the copy with this venv's
@@ -12,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -83,3 +85,40 @@ def reuse_mypy_cache(project: Path) -> None:
     cache = PROJECT_ROOT / ".mypy_cache"
     if cache.is_dir():
         shutil.copytree(cache, project / ".mypy_cache", dirs_exist_ok=True)
+
+
+PACKAGE = "heavy_stack"
+_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".pytest_cache", ".ruff_cache")
+
+
+def copy_app(destination: Path, *, with_tests: bool = False) -> Path:
+    """Copy only what runs the app (the package, ``static/``, ``brython/``) into ``destination``:
+    lighter than :func:`copy_project`, for tests that start the app from a copy and edit it.
+
+    ``with_tests`` also copies ``pyproject.toml`` (pytest's configuration) and the test support
+    (``tests/__init__.py``, ``tests/conftest.py``, ``tests/factories.py``, ``tests/support/``), not
+    the test suites themselves.
+    """
+    destination.mkdir(parents=True, exist_ok=True)
+    folders = [PACKAGE, "static", "brython"]
+    if with_tests:
+        folders.append("tests/support")
+        for name in ("pyproject.toml", "tests/__init__.py", "tests/conftest.py", "tests/factories.py"):
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(PROJECT_ROOT / name, target)
+    for folder in folders:
+        if (PROJECT_ROOT / folder).is_dir():
+            shutil.copytree(PROJECT_ROOT / folder, destination / folder, ignore=_IGNORED)
+    return destination
+
+
+def write_source(path: Path, source: str) -> None:
+    """Save ``source`` as editors do: write a temporary file, then rename it over ``path``.
+
+    The rename replaces the file (a new inode), which is the save a watcher must not miss.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.saving")
+    temporary.write_text(textwrap.dedent(source).lstrip())
+    os.replace(temporary, path)
