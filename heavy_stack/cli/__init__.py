@@ -27,10 +27,11 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
+    from heavy_stack.cli.bench import bench
     from heavy_stack.cli.pave_db import pave_db
     from heavy_stack.cli.run import run
 
-    for command in (run, pave_db):
+    for command in (run, pave_db, bench):
         cli.add_command(command)
 
 

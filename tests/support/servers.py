@@ -32,8 +32,9 @@ async def serve_in_process(app: Sanic[Any, Any]) -> AsyncIterator[str]:
     """Run ``app`` on this event loop (listeners included); yields its base URL."""
     app.config.TOUCHUP = False  # Sanic's class-level code rewriting fails for a second app in a process
     app.config.MOTD = False
+    # An explicit free port: Sanic reads port=0 as "the default", 8000, which may be taken.
     server = await app.create_server(
-        host="127.0.0.1", port=0, return_asyncio_server=True, access_log=False, debug=False
+        host="127.0.0.1", port=free_port(), return_asyncio_server=True, access_log=False, debug=False
     )
     assert server is not None
     await server.startup()  # type: ignore[no-untyped-call]
