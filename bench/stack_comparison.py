@@ -18,7 +18,6 @@ temporary folder, stopped at the end.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import resource
@@ -31,7 +30,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import uvloop
+import psutil
 
 from bench import user_lookup
 from bench.click_client import concurrent_round_trips, idle_connection_memory, sequential_round_trips
@@ -40,6 +39,7 @@ from bench.results import RESULTS_DIR, print_table, summarise_ms, write_results
 from bench.server_process import BenchmarkError, BenchServerProcess
 from bench.servers import HEAVY_DB, REACTPY, SERVERS, BenchServer
 from bench.servers.heavy_settings import bench_settings
+from bench.step_runner import StepRunner
 from heavy_stack.backend.api_requests import open_heavy_context
 from heavy_stack.backend.data.database_setup import create_engine, prepare_databases
 from heavy_stack.backend.data.db_connection import make_sessionmaker
@@ -129,9 +129,9 @@ def run_comparison(
     rounds: dict[str, list[dict[str, Any]]] = {server.name: [] for server in servers}
     results: dict[str, Any] = {"sizes": asdict(sizes), "profiled": profile}
     with (
-        asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner,
+        StepRunner() as steps,
         tempfile.TemporaryDirectory(prefix="heavy-bench-logs-") as log_folder,
-        _database_if_needed(runner, servers) as database,
+        _database_if_needed(steps, servers) as database,
     ):
         for round_number in range(sizes.rounds):
             shift = round_number % len(servers)
@@ -143,12 +143,12 @@ def run_comparison(
                     else None
                 )
                 rounds[server.name].append(
-                    measure_server(runner, server, sizes, Path(log_folder), database, profile_path)
+                    measure_server(steps, server, sizes, Path(log_folder), database, profile_path)
                 )
         results["database_data_dir"] = str(database.data_dir) if database else None
         if HEAVY_DB in servers:
             print("the database layer alone (bench.user_lookup) ...", flush=True)
-            results["user_lookup"] = runner.run(user_lookup.measure(sizes.user_lookups))
+            results["user_lookup"] = steps.run(user_lookup.measure(sizes.user_lookups))
     results["servers"] = {server.name: combine_rounds(server, rounds[server.name]) for server in servers}
     results["ratios"] = ratios(results["servers"])
     results["seconds"] = round(time.perf_counter() - started, 1)
@@ -160,7 +160,7 @@ def run_comparison(
 
 
 def measure_server(
-    runner: asyncio.Runner,
+    steps: StepRunner,
     server: BenchServer,
     sizes: Sizes,
     log_dir: Path,
@@ -177,10 +177,10 @@ def measure_server(
         startup = process.start()
         # Memory first, on a fresh server: after the click runs its heap would hold freed space
         # that new connections reuse, and the figure would flatter it.
-        memory = runner.run(idle_connection_memory(process, sizes.idle_connections))
-        sequential = runner.run(sequential_round_trips(server, process.base_url, sizes.sequential_clicks))
+        memory = steps.run(idle_connection_memory(process, sizes.idle_connections))
+        sequential = steps.run(sequential_round_trips(server, process.base_url, sizes.sequential_clicks))
         with sampled(process.pid, profile_path) if profile_path else contextlib.nullcontext():
-            concurrent = runner.run(
+            concurrent = steps.run(
                 concurrent_round_trips(
                     process, sizes.concurrent_connections, sizes.clicks_per_connection, database_pid
                 )
@@ -318,25 +318,44 @@ def raise_open_file_limit(needed: int) -> None:
 
 @contextlib.contextmanager
 def _database_if_needed(
-    runner: asyncio.Runner, servers: tuple[BenchServer, ...]
+    steps: StepRunner, servers: tuple[BenchServer, ...]
 ) -> Iterator[BenchDatabase | None]:
     if not any(server.needs_database for server in servers):
         yield None
         return
-    with embedded_database(runner) as database:
+    with embedded_database(steps) as database:
         yield database
 
 
 @contextlib.contextmanager
-def embedded_database(runner: asyncio.Runner) -> Iterator[BenchDatabase]:
+def embedded_database(steps: StepRunner) -> Iterator[BenchDatabase]:
     """An embedded PostgreSQL in a temporary folder with the schema and one user; stopped afterwards."""
     with tempfile.TemporaryDirectory(prefix="heavy-bench-db-") as folder:
         data_dir = Path(folder)
+        postmaster_pid: int | None = None
         try:
-            user_id = runner.run(_create_benchmark_user(data_dir))
-            yield BenchDatabase(data_dir=data_dir, user_id=user_id, pid=_pid(embedded_postgres(data_dir).pid))
+            user_id = steps.run(_create_benchmark_user(data_dir))
+            postmaster_pid = _pid(embedded_postgres(data_dir).pid)
+            yield BenchDatabase(data_dir=data_dir, user_id=user_id, pid=postmaster_pid)
         finally:
             stop_embedded_postgres(data_dir)
+            if postmaster_pid is not None:
+                stop_process(postmaster_pid)
+
+
+def stop_process(pid: int) -> None:
+    """Stop process ``pid`` if it still runs.
+
+    pgserver stops the database when its last user lets go, but a server process that had to be
+    killed never lets go; the benchmark started this database, so it makes sure it stops.
+    """
+    with contextlib.suppress(psutil.NoSuchProcess):
+        process = psutil.Process(pid)
+        process.terminate()
+        try:
+            process.wait(10)
+        except psutil.TimeoutExpired:
+            process.kill()
 
 
 async def _create_benchmark_user(data_dir: Path) -> str:
