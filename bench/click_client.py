@@ -24,6 +24,14 @@ WARM_UP_CLICKS = 50
 
 
 @dataclass
+class SequentialRun:
+    """Round trips of one session clicking one click at a time, and the server's CPU for them."""
+
+    latencies: list[float]
+    server_cpu_seconds: float
+
+
+@dataclass
 class ConcurrentRun:
     """Round trips of many sessions clicking at once, and what the server spent on them."""
 
@@ -73,14 +81,16 @@ def check_counted(server: BenchServer, session: StreamClient, clicks: int) -> No
         )
 
 
-async def sequential_round_trips(server: BenchServer, base_url: str, clicks: int) -> list[float]:
+async def sequential_round_trips(process: BenchServerProcess, clicks: int) -> SequentialRun:
     """One session clicking ``clicks`` times, one click at a time (after a short warm-up)."""
     warm_up = min(WARM_UP_CLICKS, clicks)
-    async with open_sessions(base_url, 1) as (session,):
+    async with open_sessions(process.base_url, 1) as (session,):
         await click_many(session, warm_up)
+        cpu_before = process.cpu_seconds()
         latencies = await click_many(session, clicks)
-        check_counted(server, session, warm_up + clicks)
-    return latencies
+        server_cpu = process.cpu_seconds() - cpu_before
+        check_counted(process.server, session, warm_up + clicks)
+    return SequentialRun(latencies=latencies, server_cpu_seconds=server_cpu)
 
 
 async def concurrent_round_trips(
