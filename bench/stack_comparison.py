@@ -11,9 +11,9 @@ free port, and measured with the same client (``bench/click_client.py``):
 
 This repeats for ``rounds`` rounds and each figure is the median over them. Every figure is also
 given as a ratio to bare ReactPy and to the raw echo measured in the same run, which is what
-survives a change of machine. The database layer alone (``bench.user_lookup``)
-runs after them. The servers that run Heavy Stack's app share one embedded PostgreSQL in a
-temporary folder, stopped at the end.
+survives a change of machine. After the servers come the database layer alone
+(``bench.user_lookup``) and the click path inside one process (``bench.click_path``). The servers
+that run Heavy Stack's app share one embedded PostgreSQL in a temporary folder, stopped at the end.
 """
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ from typing import Any
 
 import psutil
 
-from bench import user_lookup
+from bench import click_path, user_lookup
 from bench.click_client import concurrent_round_trips, idle_connection_memory, sequential_round_trips
 from bench.profiling import sampled, summarise
 from bench.results import RESULTS_DIR, print_table, summarise_ms, write_results
 from bench.server_process import BenchmarkError, BenchServerProcess
-from bench.servers import HEAVY_DB, REACTPY, SERVERS, BenchServer
+from bench.servers import HEAVY, HEAVY_DB, REACTPY, SERVERS, BenchServer
 from bench.servers.heavy_settings import bench_settings
 from bench.step_runner import StepRunner
 from heavy_stack.backend.api_requests import open_heavy_context
@@ -61,6 +61,7 @@ class Sizes:
     idle_connections: int
     rounds: int
     user_lookups: int
+    click_path_clicks: int
 
     def scaled(self, factor: float) -> Sizes:
         """Every sample size times ``factor`` (at least 1; rounds stay): ``0.02`` makes a smoke run."""
@@ -75,8 +76,9 @@ FULL = Sizes(
     idle_connections=1000,
     rounds=3,
     user_lookups=5000,
+    click_path_clicks=20000,
 )
-QUICK = replace(FULL, clicks_per_connection=20, rounds=1, user_lookups=1000)
+QUICK = replace(FULL, clicks_per_connection=20, rounds=1, user_lookups=1000, click_path_clicks=5000)
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,9 @@ def run_comparison(
         if HEAVY_DB in servers:
             print("the database layer alone (bench.user_lookup) ...", flush=True)
             results["user_lookup"] = steps.run(user_lookup.measure(sizes.user_lookups))
+        if HEAVY in servers:
+            print("the click path inside one process (bench.click_path) ...", flush=True)
+            results["click_path"] = steps.run(click_path.measure(sizes.click_path_clicks))
     results["servers"] = {server.name: combine_rounds(server, rounds[server.name]) for server in servers}
     results["ratios"] = ratios(results["servers"])
     results["seconds"] = round(time.perf_counter() - started, 1)
@@ -284,6 +289,9 @@ def print_comparison(results: dict[str, Any]) -> None:
     if "user_lookup" in results:
         print("\nthe database layer alone, get a user by id (bench.user_lookup):")
         user_lookup.print_lookup_table(results["user_lookup"])
+    if "click_path" in results:
+        print("\nthe click path inside one process, Layout.deliver + render (bench.click_path):")
+        click_path.print_click_path_table(results["click_path"])
     for name in names:
         profile = servers[name].get("profile")
         if profile:

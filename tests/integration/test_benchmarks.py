@@ -76,6 +76,7 @@ class TestHeavyBench:
             assert results["ratios"][baseline][baseline]["sequential_p50_ms"] == 1.0
             assert set(results["ratios"][baseline]) == {server.name for server in SERVERS}
         assert results["user_lookup"]["heavy"]["samples"] == 20
+        assert results["click_path"]["heavy_event_async"]["samples"] == 100
         for metric in METRICS:
             assert metric.label.format(connections=2) in finished.stdout
         assert "written to" in finished.stdout
@@ -98,6 +99,7 @@ class TestHeavyBench:
         assert profile["samples"] >= 0
         assert "profile of raw echo at saturation" in finished.stdout
         assert "user_lookup" not in results, "the database layer runs with the database server only"
+        assert "click_path" not in results, "the in-process click path runs with the Heavy Stack server only"
 
     def test_an_unknown_server_is_refused_with_the_choices(self, tmp_path: Path) -> None:
         finished = subprocess.run(
