@@ -37,7 +37,7 @@ from bench.click_client import concurrent_round_trips, idle_connection_memory, s
 from bench.profiling import sampled, summarise
 from bench.results import RESULTS_DIR, print_table, summarise_ms, write_results
 from bench.server_process import BenchmarkError, BenchServerProcess
-from bench.servers import HEAVY, HEAVY_DB, REACTPY, SERVERS, BenchServer
+from bench.servers import ECHO, HEAVY, HEAVY_DB, REACTPY, SERVERS, BenchServer
 from bench.servers.heavy_settings import bench_settings
 from bench.step_runner import StepRunner
 from heavy_stack.backend.api_requests import open_heavy_context
@@ -48,7 +48,7 @@ from heavy_stack.backend.data.model_managers.user_manager import UserManager
 from heavy_stack.backend.data.model_mungers.user_mungers import UserSQLModelMunger
 
 RESULTS_NAME = "stack_comparison"
-BASELINES = (REACTPY.name, "echo")
+BASELINES = (REACTPY.name, ECHO.name)
 
 
 @dataclass(frozen=True)
