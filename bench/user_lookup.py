@@ -3,8 +3,9 @@
 The heavy path is what an async ``heavy_event`` handler does: open a per-event HeavyContext (a
 fresh AsyncSession, context variables set, rolled back and closed afterwards), then
 UserManager -> UserRepository -> SQL -> UserModelMunger -> a Pydantic ``User``. The baseline
-is ``SELECT ... WHERE id = $1`` on an asyncpg pool. Both run against one embedded PostgreSQL in a
-temporary folder, interleaved in rounds so that drift hits both alike.
+is ``SELECT ... WHERE id = $1`` on an asyncpg pool. A third path repeats the heavy one on an
+engine that pings each connection it checks out, as the app's engine does. All run against one
+embedded PostgreSQL in a temporary folder, interleaved in rounds so that drift hits them alike.
 
 Run: ``.venv/bin/python -m bench.user_lookup [--lookups N]``
 """
@@ -23,6 +24,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from bench.results import print_table, summarise_ms, write_results
+from bench.servers.heavy_settings import bench_settings
 from heavy_stack.backend.api_requests import open_heavy_context
 from heavy_stack.backend.data.database_setup import create_engine, prepare_databases
 from heavy_stack.backend.data.db_connection import make_sessionmaker
@@ -30,18 +32,23 @@ from heavy_stack.backend.data.embedded_postgres import stop_embedded_postgres
 from heavy_stack.backend.data.model_managers.user_manager import UserManager
 from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger, UserSQLModelMunger
 from heavy_stack.backend.data.sql_models.user import UserId
-from heavy_stack.config import load_settings
 
 ROUNDS = 10
 
 
 async def measure(lookups: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="heavy-bench-") as data_dir:
-        settings = load_settings(_env_file=None, data_dir=Path(data_dir))
-        urls, _ = await prepare_databases(settings, create_schema=True)
+        urls, _ = await prepare_databases(bench_settings(Path(data_dir)), create_schema=True)
         engine = create_engine(urls.sql, pool_size=5)
         sessionmaker = make_sessionmaker(engine)
         request_ctx = SimpleNamespace(sessionmaker=sessionmaker, vector_sessionmaker=sessionmaker)
+        # The app's engine pings every connection it checks out (open_database_connections sets
+        # pool_pre_ping=True); this path shows what that costs a lookup.
+        pinging_engine = create_engine(urls.sql, pool_size=5, pool_pre_ping=True)
+        pinging_sessionmaker = make_sessionmaker(pinging_engine)
+        pinging_request_ctx = SimpleNamespace(
+            sessionmaker=pinging_sessionmaker, vector_sessionmaker=pinging_sessionmaker
+        )
         async with open_heavy_context(request_ctx) as context:
             user = await UserManager(UserSQLModelMunger()).create_user(display_name="Benchmark Bea")
             await context.db_session.commit()
@@ -57,6 +64,11 @@ async def measure(lookups: int) -> dict[str, Any]:
                 found = await UserManager(UserModelMunger()).get_user(user_id)
             assert found is not None
 
+        async def heavy_pre_ping_lookup() -> None:
+            async with open_heavy_context(pinging_request_ctx):
+                found = await UserManager(UserModelMunger()).get_user(user_id)
+            assert found is not None
+
         async def raw_lookup() -> None:
             async with pool.acquire() as connection:
                 row = await connection.fetchrow(
@@ -66,13 +78,14 @@ async def measure(lookups: int) -> dict[str, Any]:
                 )
             assert row is not None
 
-        timings: dict[str, list[float]] = {"heavy": [], "raw_asyncpg": []}
-        for lookup in (heavy_lookup, raw_lookup):  # warm both paths (pools, prepared statements)
+        paths = {"heavy": heavy_lookup, "heavy_pre_ping": heavy_pre_ping_lookup, "raw_asyncpg": raw_lookup}
+        timings: dict[str, list[float]] = {name: [] for name in paths}
+        for lookup in paths.values():  # warm every path (pools, prepared statements)
             for _ in range(50):
                 await lookup()
         per_round = max(1, lookups // ROUNDS)
         for _ in range(ROUNDS):
-            for name, lookup in (("heavy", heavy_lookup), ("raw_asyncpg", raw_lookup)):
+            for name, lookup in paths.items():
                 for _ in range(per_round):
                     started = time.perf_counter()
                     await lookup()
@@ -80,14 +93,18 @@ async def measure(lookups: int) -> dict[str, Any]:
 
         await pool.close()
         await engine.dispose()
+        await pinging_engine.dispose()
         stop_embedded_postgres(Path(data_dir))
 
     heavy, raw = summarise_ms(timings["heavy"]), summarise_ms(timings["raw_asyncpg"])
+    pinging = summarise_ms(timings["heavy_pre_ping"])
     return {
         "heavy": heavy,
+        "heavy_pre_ping": pinging,
         "raw_asyncpg": raw,
         "ratio_p50": heavy["p50_ms"] / raw["p50_ms"],
         "ratio_p99": heavy["p99_ms"] / raw["p99_ms"],
+        "pre_ping_ratio_p50": pinging["p50_ms"] / heavy["p50_ms"],
     }
 
 
@@ -97,16 +114,27 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     results = asyncio.run(measure(args.lookups))
-    heavy, raw = results["heavy"], results["raw_asyncpg"]
+    print_lookup_table(results)
+    print(f"written to {write_results('user_lookup', results)}")
+
+
+def print_lookup_table(results: dict[str, Any]) -> None:
+    labels = {
+        "heavy": "heavy (manager+repo+munger, per-event session)",
+        "heavy_pre_ping": "  the same on an engine with pool_pre_ping (as the app's)",
+        "raw_asyncpg": "raw asyncpg",
+    }
     print_table(
         ["path", "p50 ms", "p95 ms", "p99 ms", "lookups"],
         [
-            [name, f"{r['p50_ms']:.3f}", f"{r['p95_ms']:.3f}", f"{r['p99_ms']:.3f}", str(r["samples"])]
-            for name, r in (("heavy (manager+repo+munger, per-event session)", heavy), ("raw asyncpg", raw))
+            [label, f"{r['p50_ms']:.3f}", f"{r['p95_ms']:.3f}", f"{r['p99_ms']:.3f}", str(r["samples"])]
+            for label, r in ((label, results[name]) for name, label in labels.items())
         ],
     )
-    print(f"\nratio heavy / raw asyncpg: p50 {results['ratio_p50']:.2f}x, p99 {results['ratio_p99']:.2f}x")
-    print(f"written to {write_results('user_lookup', results)}")
+    print(
+        f"ratio heavy / raw asyncpg: p50 {results['ratio_p50']:.2f}x, p99 {results['ratio_p99']:.2f}x; "
+        f"pool_pre_ping costs {results['pre_ping_ratio_p50']:.2f}x at p50"
+    )
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ def cli() -> None:
 
 def _register_commands() -> None:
     from heavy_stack.cli.add_table import add_table
+    from heavy_stack.cli.bench import bench
     from heavy_stack.cli.dev import dev
     from heavy_stack.cli.load_test import load_test
     from heavy_stack.cli.migrate import migrate
@@ -51,6 +52,7 @@ def _register_commands() -> None:
         load_test,
         time_tracking,
         profile,
+        bench,
     )
     for command in commands:
         cli.add_command(command)
