@@ -15,7 +15,7 @@ from heavy_stack.backend.data.db_connection import DatabaseConnections, SessionM
 from heavy_stack.backend.key_derivation import derive_key
 from heavy_stack.config import Settings
 from heavy_stack.errors import ConfigurationError
-from heavy_stack.realtime.state_recovery import TabRecovery, wait_for_saves
+from heavy_stack.realtime.state_recovery import TabRecovery, save_every_tab, wait_for_saves
 from heavy_stack.realtime.state_store import (
     MemoryStateStore,
     PostgresStateStore,
@@ -64,13 +64,18 @@ def register_state_recovery(app: Sanic[Any, Any], settings: Settings) -> None:
     async def identify_browser(request: Request, response: BaseHTTPResponse) -> None:
         give_browser_an_id(request, response, secure=secure_cookie)
 
+    async def save_open_tabs(app: Sanic[Any, Any]) -> None:
+        store: StateStore | None = getattr(app.ctx, "state_store", None)
+        if store is not None:
+            await save_every_tab(store)
+
     async def finish_saves(app: Sanic[Any, Any]) -> None:
         await wait_for_saves()
 
     app.register_listener(open_state_store, "before_server_start")  # after the databases open
-    app.register_listener(
-        finish_saves, "after_server_stop"
-    )  # stop listeners run in reverse: before the pools close
+    app.register_listener(save_open_tabs, "before_server_stop")
+    # Stop listeners run in reverse order of registration: this one before the pools close.
+    app.register_listener(finish_saves, "after_server_stop")
     app.register_middleware(identify_browser, "response")
 
 

@@ -163,6 +163,8 @@ class TabRecovery:
             await self._write(payload)
 
     async def _write(self, payload: bytes) -> None:
+        if self.store.closed:
+            return  # the server is stopping and has saved every tab already
         try:
             await self.store.save(self.key, payload)
             self._last_saved = payload
@@ -189,6 +191,18 @@ async def _run_to_completion(save: Coroutine[Any, Any, None]) -> None:
     _writes_in_flight.add(task)
     task.add_done_callback(_writes_in_flight.discard)
     await asyncio.shield(task)
+
+
+async def save_every_tab(store: StateStore) -> None:
+    """The server is stopping: save every connected tab of ``store`` now, then take no more writes.
+
+    Connections may outlive the server's listeners (a browser keeps its tab open); their later
+    saves would open database connections after the pools closed.
+    """
+    for recovery in [recovery for recovery in _live_recoveries.values() if recovery.store is store]:
+        await recovery.flush()
+    store.closed = True
+    await wait_for_saves()
 
 
 async def wait_for_saves() -> None:

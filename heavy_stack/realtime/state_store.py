@@ -57,6 +57,7 @@ class StateStore(abc.ABC):
     def __init__(self, signing_key: bytes, limits: SnapshotLimits) -> None:
         self._signing_key = signing_key
         self.limits = limits
+        self.closed = False  # set when the server stops: no more writes
 
     async def save(self, key: str, payload: bytes) -> None:
         if len(payload) > self.limits.max_bytes:

@@ -46,7 +46,12 @@ def run_python(
     return subprocess.run(
         [sys.executable, *arguments],
         cwd=project,
-        env={**os.environ, **(env or {}), "PYTHONPATH": os.pathsep.join([str(project), *_python_path()])},
+        # brython/ as well: the editable install puts it on the path (its modules run on the server too)
+        env={
+            **os.environ,
+            **(env or {}),
+            "PYTHONPATH": os.pathsep.join([str(project), str(project / "brython"), *_python_path()]),
+        },
         input=input,
         capture_output=True,
         text=True,
