@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from bench.server_process import BenchmarkError, BenchServerProcess, process_tree_cpu_seconds
 from bench.servers import COUNTER_ID, BenchServer, counter_text
-from heavy_stack.realtime.stream_client import StreamClient
+from heavy_stack.realtime.stream_client import StreamClient, StreamClientContext
+from heavy_stack.realtime.tab_identity import BROWSER_COOKIE, TAB_QUERY_PARAMETER
 
 OPEN_AT_ONCE = 50  # connections opened concurrently; stays under Sanic's listen backlog of 100
 ANSWER_TIMEOUT_SECONDS = 10.0
@@ -45,18 +47,32 @@ class ConcurrentRun:
         return len(self.latencies)
 
 
+def _open_session(base_url: str, identify_tab: bool) -> StreamClientContext:
+    if not identify_tab:
+        return StreamClient.open(base_url, with_router=False)
+    # As a browser tab does (static/js/heavy_tab.js and the page's cookie): its state is recovered.
+    return StreamClient.open(
+        base_url,
+        query=f"{TAB_QUERY_PARAMETER}={secrets.token_urlsafe(24)}",
+        headers={"cookie": f"{BROWSER_COOKIE}={secrets.token_urlsafe(32)}"},
+        with_router=False,
+    )
+
+
 @contextlib.asynccontextmanager
-async def open_sessions(base_url: str, count: int) -> AsyncIterator[list[StreamClient]]:
-    """``count`` page sessions, each past its first render; all closed afterwards."""
+async def open_sessions(
+    base_url: str, count: int, *, identify_tabs: bool = False
+) -> AsyncIterator[list[StreamClient]]:
+    """``count`` page sessions, each past its first render; all closed afterwards.
+
+    ``identify_tabs``: each session says which tab it is, so Heavy Stack recovers its state.
+    """
     async with contextlib.AsyncExitStack() as stack:
         sessions: list[StreamClient] = []
         while len(sessions) < count:
             batch = min(OPEN_AT_ONCE, count - len(sessions))
             sessions += await asyncio.gather(
-                *(
-                    stack.enter_async_context(StreamClient.open(base_url, with_router=False))
-                    for _ in range(batch)
-                )
+                *(stack.enter_async_context(_open_session(base_url, identify_tabs)) for _ in range(batch))
             )
         yield sessions
 
@@ -81,10 +97,12 @@ def check_counted(server: BenchServer, session: StreamClient, clicks: int) -> No
         )
 
 
-async def sequential_round_trips(process: BenchServerProcess, clicks: int) -> SequentialRun:
+async def sequential_round_trips(
+    process: BenchServerProcess, clicks: int, *, identify_tabs: bool = False
+) -> SequentialRun:
     """One session clicking ``clicks`` times, one click at a time (after a short warm-up)."""
     warm_up = min(WARM_UP_CLICKS, clicks)
-    async with open_sessions(process.base_url, 1) as (session,):
+    async with open_sessions(process.base_url, 1, identify_tabs=identify_tabs) as (session,):
         await click_many(session, warm_up)
         cpu_before = process.cpu_seconds()
         latencies = await click_many(session, clicks)
@@ -135,13 +153,24 @@ class IdleMemory:
         return (self.rss_after_bytes - self.rss_before_bytes) / self.connections
 
 
-async def idle_connection_memory(process: BenchServerProcess, connections: int) -> IdleMemory:
-    """Server RSS before and with ``connections`` idle page sessions open (after a warm-up)."""
-    async with open_sessions(process.base_url, min(10, connections)) as warm_sessions:
+async def idle_connection_memory(
+    process: BenchServerProcess, connections: int, *, identify_tabs: bool = False, clicks_each: int = 0
+) -> IdleMemory:
+    """Server RSS before and with ``connections`` idle page sessions open (after a warm-up).
+
+    ``clicks_each``: each session clicks this often first, so it holds changed state (with
+    ``identify_tabs``, a saved snapshot too).
+    """
+    # A warm-up as concurrent as the measured sessions open (OPEN_AT_ONCE at a time), so that pools
+    # and caches reach their working size first and are not counted as per-connection cost.
+    warm_up = min(OPEN_AT_ONCE, connections)
+    async with open_sessions(process.base_url, warm_up, identify_tabs=identify_tabs) as warm_sessions:
         await asyncio.gather(*(click_many(session, 3) for session in warm_sessions))
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(1.5)  # the warm-up's snapshots (if any) are written
     before = process.rss_bytes()
-    async with open_sessions(process.base_url, connections):
-        await asyncio.sleep(1.0)  # let every first render and its bookkeeping finish
+    async with open_sessions(process.base_url, connections, identify_tabs=identify_tabs) as sessions:
+        if clicks_each:
+            await asyncio.gather(*(click_many(session, clicks_each) for session in sessions))
+        await asyncio.sleep(1.5)  # every first render, its bookkeeping and any snapshot writes finish
         after = process.rss_bytes()
     return IdleMemory(connections=connections, rss_before_bytes=before, rss_after_bytes=after)

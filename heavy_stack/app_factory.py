@@ -6,6 +6,7 @@ settings and a unique name (Sanic keeps a registry of app names per process).
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from typing import Any
@@ -80,4 +81,13 @@ def create_app(
         CORS(app, origins=settings.cors_origins)
     if settings.record_file is not None:
         record_streams(app, settings.record_file)
+    app.register_listener(_freeze_start_up_heap, "after_server_start")
     return app
+
+
+async def _freeze_start_up_heap(app: Sanic[Any, Any]) -> None:
+    """Move everything built at start-up (modules, models, the app) out of the garbage collector's
+    sight: full collections then scan only what requests create. Measured in docs/performance.md:
+    the collector's cost per click at saturation fell from 120 to 37 us."""
+    gc.collect()
+    gc.freeze()

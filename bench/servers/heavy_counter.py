@@ -27,5 +27,5 @@ def Counter() -> VdomDict:
     return html.button({"id": COUNTER_ID, "on_click": heavy_event(increment)}, counter_text(count))
 
 
-def build_app(options: ServerOptions) -> Sanic[Any, Any]:
-    return create_app(bench_settings(options.data_dir), name="bench_heavy", root=Counter)
+def build_app(options: ServerOptions, *, name: str = "bench_heavy") -> Sanic[Any, Any]:
+    return create_app(bench_settings(options.data_dir), name=name, root=Counter)

@@ -1,5 +1,5 @@
-"""(2) Bare ReactPy 1.1.0 on Sanic, with Heavy Stack's ReactPy patches (the hook-stack fix) and
-nothing else: no middleware, no database. The baseline the Heavy Stack is held to."""
+"""(2) Bare ReactPy 1.1.0 on Sanic with the hook-stack fix and nothing else: no other patch, no
+middleware, no database. The baseline the Heavy Stack is held to."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from reactpy.core.types import VdomDict
 from sanic import Sanic
 
 from bench.servers import COUNTER_ID, ServerOptions, counter_text
-from heavy_stack.realtime.reactpy_patches import apply_reactpy_patches
+from heavy_stack.realtime.reactpy_patches import apply_hook_stack_fix
 
 
 @component
@@ -25,7 +25,7 @@ def Counter() -> VdomDict:
 
 
 def build_app(options: ServerOptions) -> Sanic[Any, Any]:
-    apply_reactpy_patches()  # without the hook-stack fix, concurrent connections fail
+    apply_hook_stack_fix()  # without it, concurrent connections fail
     app = Sanic("bench_reactpy")
     configure(app, Counter)
     return app

@@ -327,10 +327,16 @@ def _current_request() -> Any:
     return getattr(provider.value.carrier, "request", None)
 
 
-def apply_reactpy_patches() -> None:
-    """Apply every patch. Idempotent: safe to call from each app factory call."""
+def apply_hook_stack_fix() -> None:
+    """Only the hook-stack patch: what any ReactPy 1.1.0 app needs to serve concurrent connections
+    (the benchmarks' bare ReactPy server uses just this)."""
     if not isinstance(life_cycle_hook_module._HOOK_STATE, TaskLocalHookStack):
         life_cycle_hook_module._HOOK_STATE = TaskLocalHookStack()  # type: ignore[assignment]
+
+
+def apply_reactpy_patches() -> None:
+    """Apply every patch. Idempotent: safe to call from each app factory call."""
+    apply_hook_stack_fix()
     _refuse_unwrapped_hooks()
     reactpy_sanic.serve_layout = serve_layout  # type: ignore[attr-defined,assignment]
     reactpy_sanic._make_send_recv_callbacks = make_send_recv_callbacks

@@ -22,6 +22,7 @@ The ReactPy side of this (calling into this module at the right moments) is in
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 import weakref
@@ -67,7 +68,7 @@ class TabRecovery:
         self._pending: dict[str, tuple[str, dict[str, Any]]] = {}
         self._dirty_since: float | None = None
         self._save_task: asyncio.Task[None] | None = None
-        self._last_saved: bytes | None = None
+        self._last_saved: bytes | None = None  # a digest: idle connections keep no payload copy
         self._warned_size = False
 
     # --- restoring ---------------------------------------------------------------------------
@@ -114,7 +115,7 @@ class TabRecovery:
         except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
             logger.warning("state recovery: a stored snapshot is malformed; the tab starts fresh")
             self._pending = {}
-        self._last_saved = payload
+        self._last_saved = _digest(payload)
 
     def claim(self, hook: LifeCycleHook, patch_path: str, component_type: Any) -> None:
         """Before a component's first render: let ``hook`` take the values saved at its position."""
@@ -158,7 +159,7 @@ class TabRecovery:
             self._dirty_since = None
             layout = self._layout() if self._layout is not None else None
             payload = capture_snapshot(layout) if layout is not None else None
-            if payload is None or payload == self._last_saved:
+            if payload is None or _digest(payload) == self._last_saved:
                 return
             await self._write(payload)
 
@@ -167,7 +168,7 @@ class TabRecovery:
             return  # the server is stopping and has saved every tab already
         try:
             await self.store.save(self.key, payload)
-            self._last_saved = payload
+            self._last_saved = _digest(payload)
         except SnapshotTooLarge as too_large:
             if not self._warned_size:
                 logger.warning("state recovery: not saving this tab's state: %s (STATE_MAX_BYTES)", too_large)
@@ -262,6 +263,10 @@ def capture_snapshot(layout: Layout) -> bytes | None:
                 "states": states,
             }
     return orjson.dumps({"format": SNAPSHOT_FORMAT, "components": components})
+
+
+def _digest(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=16).digest()
 
 
 def _is_recoverable_slot(slot: object) -> bool:

@@ -143,6 +143,11 @@ class PostgresStateStore(StateStore):
             index_elements=[SQLUIStateSnapshot.key], set_={"snapshot": sealed, "expires_at": expires_at}
         )
         async with self._sessionmaker() as session:
+            connection = await session.connection()
+            if connection.dialect.name == "postgresql":
+                # A snapshot is cheap to lose (the tab starts fresh) and written often: don't make
+                # every write wait for the WAL flush (PostgreSQL still never corrupts or reorders).
+                await connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             await session.exec(statement)
             await session.commit()
 

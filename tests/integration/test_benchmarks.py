@@ -12,7 +12,7 @@ from typing import Any
 import psutil
 import pytest
 
-from bench import user_lookup
+from bench import state_recovery, user_lookup
 from bench.servers import SERVERS
 from bench.stack_comparison import METRICS
 from heavy_stack.config import ENV_PREFIX
@@ -112,3 +112,13 @@ class TestHeavyBench:
 
         assert finished.returncode == 2
         assert "'nginx' is not one of 'echo', 'reactpy', 'heavy', 'heavy-db'" in finished.stderr
+
+
+async def test_state_recovery_benchmark_reports_both_sides_and_the_ratios() -> None:
+    results = await state_recovery.measure(clicks=20, connections=10)
+
+    for side in ("recovery_off", "recovery_on"):
+        assert results[side]["samples"] == 20
+        assert results[side]["p50_ms"] > 0
+        assert "rss_kib_per_connection" in results[side]
+    assert set(results["ratio_on_to_off"]) >= {"p50_ms", "p99_ms"}
