@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,9 +13,15 @@ from reactpy import component, html, use_state
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from heavy_stack.app_factory import create_app
+from heavy_stack.config import Settings
 from heavy_stack.frontend.types import Component
+from heavy_stack.realtime.state_recovery import wait_for_saves
+from heavy_stack.realtime.state_store import PostgresStateStore, SnapshotLimits
 from heavy_stack.realtime.stream_client import StreamClient
-from tests.integration.realtime.conftest import Tab, change_state
+from heavy_stack.realtime.tab_identity import state_key
+from tests.integration.realtime.conftest import StatefulPage, Tab, change_state
+from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
 
@@ -141,6 +148,14 @@ class TestRestoredValuesThatNoLongerFit:
             await client.wait_for_text("value", "42")
 
 
+async def assert_a_second_connection_is_healthy(base_url: str) -> None:
+    """After a refused snapshot the server goes on: another tab gets its page and its clicks."""
+    async with Tab().open(base_url) as healthy:
+        await healthy.wait_for_element("change")
+        await healthy.click("change")
+        await healthy.wait_for_text("count", "1")
+
+
 async def saved_keys(sql_engine: AsyncEngine) -> set[str]:
     async with sql_engine.connect() as connection:
         return set((await connection.scalars(text("SELECT key FROM ui_state_snapshots"))).all())
@@ -177,8 +192,7 @@ class TestRefusedSnapshots:
             with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.state_recovery"):
                 async with tab.open(base_url) as client:
                     await assert_fresh(client)
-                async with Tab().open(base_url) as healthy:
-                    await healthy.wait_for_element("count")
+                await assert_a_second_connection_is_healthy(base_url)
 
         refusals = [r for r in caplog.records if "refused a stored snapshot" in r.getMessage()]
         assert len(refusals) == 1
@@ -210,8 +224,37 @@ class TestRefusedSnapshots:
             with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.state_recovery"):
                 async with attacker.open(base_url) as client:
                     await assert_fresh(client)
+                await assert_a_second_connection_is_healthy(base_url)
 
         assert any("authentication failed" in r.getMessage() for r in caplog.records)
+
+    async def test_an_expired_snapshot_is_refused_and_the_tab_starts_fresh(
+        self, settings: Settings, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        tab = Tab()
+        app = create_app(settings, name="recovery_expired_snapshot", root=StatefulPage)
+        async with serve_in_process(app) as base_url:
+            async with tab.open(base_url) as client:
+                await change_state(client)
+            await wait_for_saves()
+            # The same snapshot, sealed as if it had been written a day and a second ago.
+            store: PostgresStateStore = app.ctx.state_store
+            key = state_key(
+                app.ctx.state_key_secret, browser_id=tab.browser_id, user_key="anonymous", tab_id=tab.tab_id
+            )
+            payload = await store.load(key)
+            assert payload is not None
+            expired = PostgresStateStore(
+                store._sessionmaker, store._signing_key, SnapshotLimits(ttl=timedelta(seconds=-1))
+            )
+            await expired.save(key, payload)
+
+            with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.state_recovery"):
+                async with tab.open(base_url) as client:
+                    await assert_fresh(client)
+                await assert_a_second_connection_is_healthy(base_url)
+
+        assert [r for r in caplog.records if "refused a stored snapshot (expired)" in r.getMessage()]
 
     async def test_an_oversized_snapshot_is_not_kept(
         self, serve_stateful: Callable[..., Any], caplog: pytest.LogCaptureFixture
@@ -226,5 +269,6 @@ class TestRefusedSnapshots:
 
                 async with tab.open(base_url) as client:
                     await assert_fresh(client)
+                await assert_a_second_connection_is_healthy(base_url)
 
         assert [r for r in caplog.records if "STATE_MAX_BYTES" in r.getMessage()]
