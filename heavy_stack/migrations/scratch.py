@@ -19,6 +19,7 @@ from heavy_stack.backend.data.database_setup import (
     SQL_DATABASE_NAME,
     create_database_if_missing,
     create_engine,
+    maintenance_engine,
 )
 from heavy_stack.config import mask_url
 
@@ -44,12 +45,7 @@ async def drop_database(url: str) -> None:
     parsed = make_url(url)
     assert parsed.database
     is_cockroach = parsed.get_backend_name() == "cockroachdb"
-    maintenance_db = "defaultdb" if is_cockroach else "postgres"
-    engine = create_engine(
-        parsed.set(database=maintenance_db).render_as_string(hide_password=False),
-        isolation_level="AUTOCOMMIT",
-        poolclass=NullPool,
-    )
+    engine = maintenance_engine(url)
     try:
         async with engine.connect() as connection:
             quoted = connection.dialect.identifier_preparer.quote(parsed.database)

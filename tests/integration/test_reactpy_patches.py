@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,6 +15,8 @@ from sanic import Sanic
 from heavy_stack.realtime import reactpy_patches
 from heavy_stack.realtime.stream_client import StreamClient
 from tests.support.servers import serve_in_process
+
+pytestmark = pytest.mark.usefixtures("reactpy_patched")
 
 _app_names = itertools.count()
 
@@ -31,21 +32,6 @@ def bare_reactpy_app() -> Sanic[Any, Any]:
     app = Sanic(f"bare_reactpy_{next(_app_names)}")
     configure(app, Counter)
     return app
-
-
-@pytest.fixture(autouse=True)
-def with_patches() -> None:
-    """As create_app() does; tests that need ReactPy as shipped take ``without_patches`` too."""
-    reactpy_patches.apply_reactpy_patches()
-
-
-@pytest.fixture
-def without_patches(with_patches: None) -> Iterator[None]:
-    reactpy_patches.remove_reactpy_patches()
-    try:
-        yield
-    finally:
-        reactpy_patches.apply_reactpy_patches()
 
 
 async def _simultaneous_visitors(base_url: str, visitors: int, clicks: int) -> list[str]:

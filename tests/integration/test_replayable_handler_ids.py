@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,11 +12,10 @@ from reactpy.backend.sanic import configure
 from sanic import Sanic
 
 from heavy_stack.frontend.types import Component
-from heavy_stack.realtime import reactpy_patches
 from heavy_stack.realtime.stream_client import StreamClient, walk
 from tests.support.servers import serve_in_process
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("reactpy_patched")]
 
 _app_names = itertools.count()
 
@@ -66,20 +64,6 @@ def targets_of(client: StreamClient) -> dict[str, str]:
         for node in walk(client.model)
         for handler in node.get("eventHandlers", {}).values()
     }
-
-
-@pytest.fixture(autouse=True)
-def with_patches() -> None:
-    reactpy_patches.apply_reactpy_patches()
-
-
-@pytest.fixture
-def without_patches(with_patches: None) -> Iterator[None]:
-    reactpy_patches.remove_reactpy_patches()
-    try:
-        yield
-    finally:
-        reactpy_patches.apply_reactpy_patches()
 
 
 async def click_with_target_of_another_connection(base_url: str) -> tuple[str, str, str]:

@@ -84,17 +84,23 @@ async def check_database(url: str) -> None:
         await engine.dispose()
 
 
-async def create_database_if_missing(url: str) -> bool:
-    """Create the database named in ``url`` on its server; True if it had to be created."""
+def maintenance_engine(url: str) -> AsyncEngine:
+    """An AUTOCOMMIT engine on the server of ``url``, connected to its maintenance database
+    (``postgres``, or ``defaultdb`` on CockroachDB): where databases are created and dropped."""
     parsed = make_url(url)
-    database = parsed.database
-    assert database, "validated by config.normalise_database_url"
     maintenance_db = "defaultdb" if parsed.get_backend_name() == "cockroachdb" else "postgres"
-    engine = create_engine(
+    return create_engine(
         parsed.set(database=maintenance_db).render_as_string(hide_password=False),
         isolation_level="AUTOCOMMIT",
         poolclass=NullPool,
     )
+
+
+async def create_database_if_missing(url: str) -> bool:
+    """Create the database named in ``url`` on its server; True if it had to be created."""
+    database = make_url(url).database
+    assert database, "validated by config.normalise_database_url"
+    engine = maintenance_engine(url)
     try:
         async with engine.connect() as connection:
             exists = await connection.scalar(

@@ -18,21 +18,11 @@ import pytest
 from playwright.async_api import Page, async_playwright
 
 from heavy_stack.config import ENV_PREFIX
+from tests.support.chromium import CHROMIUM_ARGS, find_chromium, no_chromium_message
 from tests.support.probe_app import make_probe_project, probe_page_path
 from tests.support.project_copy import write_source
 from tests.support.servers import ServerProcess, heavy_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 START_TIMEOUT = 180.0  # a fresh embedded PostgreSQL plus the server, on a busy machine
 LOG_TIMEOUT = 60.0
 
@@ -81,17 +71,18 @@ def dev_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevApp]:
 
 
 @pytest.fixture
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (scripts/install_browser.sh installs it)")
-    return CHROMIUM
+def chromium() -> str:
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip(no_chromium_message())
+    return executable
 
 
 @pytest.fixture
-async def browser_page(chromium: Path) -> AsyncIterator[Page]:
+async def browser_page(chromium: str) -> AsyncIterator[Page]:
     """A page in the machine's Chromium (Playwright never downloads one here)."""
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
+        browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             yield await browser.new_page()
         finally:
