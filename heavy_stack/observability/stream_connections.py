@@ -22,6 +22,8 @@ logger = logging.getLogger("heavy_stack.stream")
 class ObservedConnection:
     """One stream connection: ``deliver`` is what the event loop calls; ``closed()`` at the end."""
 
+    __slots__ = ("_log_access", "_started", "deliver", "request")  # one per open connection: keep it small
+
     def __init__(self, request: Request | None, deliver: DeliverEvent, handler_name: Callable[[str], str]):
         self.request = request
         self.deliver = deliver

@@ -31,7 +31,7 @@ class StreamLimits:
     event_burst: int = 100
 
 
-@dataclass
+@dataclass(slots=True)  # one per open connection: keep it small
 class StreamGuard:
     """Checks the messages of one connection."""
 
