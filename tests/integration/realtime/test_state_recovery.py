@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from heavy_stack.app_factory import create_app
 from heavy_stack.config import Settings
 from heavy_stack.frontend.types import Component
-from heavy_stack.realtime.state_recovery import wait_for_saves
 from heavy_stack.realtime.state_store import PostgresStateStore, SnapshotLimits
 from heavy_stack.realtime.stream_client import StreamClient
 from heavy_stack.realtime.tab_identity import state_key
@@ -236,14 +235,14 @@ class TestRefusedSnapshots:
         async with serve_in_process(app) as base_url:
             async with tab.open(base_url) as client:
                 await change_state(client)
-            await wait_for_saves()
             # The same snapshot, sealed as if it had been written a day and a second ago.
             store: PostgresStateStore = app.ctx.state_store
             key = state_key(
                 app.ctx.state_key_secret, browser_id=tab.browser_id, user_key="anonymous", tab_id=tab.tab_id
             )
-            payload = await store.load(key)
-            assert payload is not None
+            async with asyncio.timeout(10):  # the last write happens as the server sees the tab close
+                while (payload := await store.load(key)) is None:  # noqa: ASYNC110 (polling the store)
+                    await asyncio.sleep(0.05)
             expired = PostgresStateStore(
                 store._sessionmaker, store._signing_key, SnapshotLimits(ttl=timedelta(seconds=-1))
             )
