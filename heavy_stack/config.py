@@ -43,10 +43,15 @@ def normalise_database_url(value: str) -> str:
     Accepts the plain ``postgresql://`` / ``postgres://`` / ``cockroachdb://`` forms people copy
     from their provider, and the explicit ``+asyncpg`` forms.
     """
+    # An unparseable URL is never echoed: it cannot be masked and may hold a password.
     try:
         url = make_url(value.strip())
     except ArgumentError:
-        raise ValueError(f"not a database URL ({value!r}); {_URL_HINT}") from None
+        raise ValueError(f"not a database URL; {_URL_HINT}") from None
+    except ValueError:  # SQLAlchemy's int() of a non-numeric port
+        raise ValueError(f"the port is not a number from 1 to 65535; {_URL_HINT}") from None
+    if url.port is not None and not 1 <= url.port <= 65535:
+        raise ValueError(f"the port is not a number from 1 to 65535 in {mask_url(url)}; {_URL_HINT}")
     backend = url.get_backend_name()
     if backend not in _DRIVER_BY_BACKEND:
         raise ValueError(f"unsupported database {backend!r} in {mask_url(value)}; {_URL_HINT}")

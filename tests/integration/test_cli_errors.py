@@ -52,6 +52,18 @@ class TestHeavyRunRefusesBadInput:
         assert_one_line_error(result, "HEAVY_STACK_SQL_DB_URL", "not a database URL")
         assert result.returncode == 2
 
+    def test_malformed_database_url_does_not_echo_its_password(self, tmp_path: Path) -> None:
+        result = run_heavy(["run"], {"HEAVY_STACK_SQL_DB_URL": "postgresql//u:secretpw@host/db"}, tmp_path)
+
+        assert_one_line_error(result, "HEAVY_STACK_SQL_DB_URL", "not a database URL")
+        assert "secretpw" not in result.stderr + result.stdout
+
+    def test_database_url_port_that_is_not_a_number(self, tmp_path: Path) -> None:
+        result = run_heavy(["run"], {"HEAVY_STACK_SQL_DB_URL": "postgresql://u:p@host:abc/db"}, tmp_path)
+
+        assert_one_line_error(result, "HEAVY_STACK_SQL_DB_URL", "port is not a number", "postgresql://user")
+        assert result.returncode == 2
+
     def test_unknown_environment(self, tmp_path: Path) -> None:
         result = run_heavy(["run"], {"HEAVY_STACK_ENVIRONMENT": "STAGING"}, tmp_path)
 

@@ -82,6 +82,25 @@ class TestConfigurationErrors:
         with pytest.raises(ConfigurationError, match="HEAVY_STACK_VECTOR_DB_URL: not a database URL"):
             load_settings(_env_file=None, vector_db_url="localhost:5432")
 
+    def test_unparseable_database_url_is_not_echoed(self) -> None:
+        with pytest.raises(ConfigurationError) as error:
+            load_settings(_env_file=None, sql_db_url="postgresql//u:secretpw@host/db")
+
+        message = str(error.value)
+        assert "HEAVY_STACK_SQL_DB_URL: not a database URL" in message
+        assert "secretpw" not in message
+
+    @pytest.mark.parametrize("port", ["abc", "0", "65536"])
+    def test_database_url_port_must_be_a_valid_number(self, port: str) -> None:
+        with pytest.raises(ConfigurationError) as error:
+            load_settings(_env_file=None, vector_db_url=f"postgresql://u:secretpw@host:{port}/db")
+
+        message = str(error.value)
+        assert "HEAVY_STACK_VECTOR_DB_URL: the port is not a number from 1 to 65535" in message
+        assert "postgresql://user:password@host:5432/database" in message
+        assert "secretpw" not in message
+        assert "int()" not in message
+
     def test_port_out_of_range_is_refused(self) -> None:
         with pytest.raises(ConfigurationError, match=r"HEAVY_STACK_PORT: .*65535.*\(got 70000\)"):
             load_settings(_env_file=None, port=70000)
