@@ -1,4 +1,4 @@
-"""``heavy pave-db``: create the databases if missing, drop and recreate every table."""
+"""``heavy pave-db``: create missing databases and the vector extension, drop and recreate every table."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from heavy_stack.config import load_settings, mask_url
     help="Allow paving a database that is not on this machine (it destroys its data).",
 )
 def pave_db(allow_remote: bool) -> None:
-    """Rebuild all tables from the models (DEVELOPMENT DATA IS LOST). Migrations are bypassed.
+    """Create missing databases and the vector extension, then drop and recreate every table.
 
-    Refuses servers that are not local (embedded or localhost) unless told otherwise.
+    DEVELOPMENT DATA IS LOST. Tables come from the models; migrations are bypassed (their version
+    tables are dropped too). Refuses a database that is not on this machine (embedded, a Unix
+    socket or a loopback address) unless --i-know-this-is-not-local is given.
     """
     report = asyncio.run(pave_databases(load_settings(), allow_remote=allow_remote))
     click.echo(f"paved {mask_url(report.urls.sql)}: {', '.join(report.sql_tables)}")

@@ -71,22 +71,62 @@ class TestPaveDatabases:
         with pytest.raises(RemoteDatabaseRefusedError, match=r"db\.example\.com.*--i-know-this-is-not-local"):
             await pave_databases(settings)
 
+    async def test_refuses_a_remote_vector_database_beside_the_embedded_one(
+        self, scratch_data_dir: Path
+    ) -> None:
+        settings = load_settings(
+            _env_file=None,
+            data_dir=scratch_data_dir,
+            vector_db_url="postgresql://u:pw@vectors.example.com/vectors",
+        )
+
+        with pytest.raises(RemoteDatabaseRefusedError) as error:
+            await pave_databases(settings)
+
+        message = str(error.value)
+        assert message.startswith("refusing to pave postgresql+asyncpg://u:***@vectors.example.com/vectors:")
+        assert "heavy_stack?host=" not in message  # the embedded SQL database is not the one refused
+
+
+def _heavy_pave_db(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "heavy_stack", "pave-db", *args],
+        env={**os.environ, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
 
 class TestPaveDbCommand:
     def test_refusal_is_one_line_and_a_non_zero_exit(self, tmp_path: Path) -> None:
-        result = subprocess.run(
-            [sys.executable, "-m", "heavy_stack", "pave-db"],
-            env={**os.environ, "HEAVY_STACK_SQL_DB_URL": "postgresql://u:pw@db.example.com/app"},
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
+        result = _heavy_pave_db(
+            [], {"HEAVY_STACK_SQL_DB_URL": "postgresql://u:pw@db.example.com/app"}, tmp_path
         )
 
         assert result.returncode == 2
         assert result.stderr.strip().count("\n") == 0
         assert "refusing to pave postgresql+asyncpg://u:***@db.example.com/app" in result.stderr
         assert "pw" not in result.stderr.replace("pave", "")
+
+    def test_a_remote_host_query_parameter_is_refused(self, tmp_path: Path) -> None:
+        url = "postgresql://u:pw@/app?host=db.example.com"
+
+        result = _heavy_pave_db([], {"HEAVY_STACK_SQL_DB_URL": url}, tmp_path)
+
+        assert result.returncode == 2
+        assert "refusing to pave" in result.stderr
+        assert "host=db.example.com" in result.stderr
+
+    def test_help_says_what_it_creates_and_destroys(self, tmp_path: Path) -> None:
+        result = _heavy_pave_db(["--help"], {}, tmp_path)
+
+        assert result.returncode == 0
+        help_text = " ".join(result.stdout.split())
+        assert "Create missing databases and the vector extension" in help_text
+        assert "drop and recreate every table" in help_text
+        assert "--i-know-this-is-not-local" in help_text
 
     def test_dev_script_paves_like_the_command(self, tmp_path: Path) -> None:
         project_root = Path(__file__).resolve().parents[2]

@@ -8,6 +8,7 @@ With no URL configured both databases live on the embedded PostgreSQL (``heavy_s
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from dataclasses import dataclass
 
@@ -41,9 +42,14 @@ class DatabaseUrls:
     vector: str
     embedded: bool
 
+    def remote_urls(self) -> list[str]:
+        """The URLs that reach another machine (pave-db refuses them). Each URL is checked, never
+        ``embedded``: a configured VECTOR_DB_URL can be remote while the SQL database is embedded."""
+        return [url for url in dict.fromkeys((self.sql, self.vector)) if not _is_local_url(url)]
+
     def is_local(self) -> bool:
-        """True for the embedded server and servers on this machine (pave-db refuses others)."""
-        return self.embedded or all(_is_local_url(url) for url in (self.sql, self.vector))
+        """True when every URL in use is on this machine (embedded, Unix socket or loopback)."""
+        return not self.remote_urls()
 
 
 def resolve_database_urls(settings: Settings) -> DatabaseUrls:
@@ -208,5 +214,24 @@ async def connect_redis(url: str) -> Redis:
 
 
 def _is_local_url(url: str) -> bool:
+    """True when every host ``url`` names is this machine. ``host=`` in the query counts too: it is
+    how libpq and asyncpg name a Unix socket folder (the embedded server's) or several servers."""
     parsed = make_url(url)
-    return (parsed.host or "") in ("", "localhost", "127.0.0.1", "::1")  # no host: a local Unix socket
+    query_hosts = parsed.query.get("host", ())
+    hosts = [parsed.host or "", *([query_hosts] if isinstance(query_hosts, str) else query_hosts)]
+    return all(_is_local_host(host.strip()) for entry in hosts for host in entry.split(","))
+
+
+def _is_local_host(host: str) -> bool:
+    if host.startswith("/"):  # a Unix socket folder
+        return True
+    if host.startswith("["):  # [::1] or [::1]:5432
+        host = host[1:].partition("]")[0]
+    elif host.count(":") == 1:  # host:port
+        host = host.partition(":")[0]
+    if host in ("", "localhost"):  # no host: the default Unix socket
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

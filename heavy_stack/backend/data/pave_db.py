@@ -46,9 +46,9 @@ class PaveReport:
 async def pave_databases(settings: Settings, *, allow_remote: bool = False) -> PaveReport:
     urls = resolve_database_urls(settings)
     if not urls.is_local() and not allow_remote:
-        remote = ", ".join(sorted({mask_url(urls.sql), mask_url(urls.vector)}))
+        remote = ", ".join(mask_url(url) for url in urls.remote_urls())
         raise RemoteDatabaseRefusedError(
-            f"refusing to pave {remote}: it is not on this machine (pass {NOT_LOCAL_FLAG} if you mean it)"
+            f"refusing to pave {remote}: not on this machine (pass {NOT_LOCAL_FLAG} if you mean it)"
         )
     for url in dict.fromkeys((urls.sql, urls.vector)):
         await create_database_if_missing(url)
