@@ -13,7 +13,8 @@ from typing import Any
 
 from reactpy.backend.sanic import Options, configure
 from reactpy.core.types import RootComponentConstructor
-from sanic import Sanic
+from sanic import Request, Sanic
+from sanic.response import BaseHTTPResponse
 from sanic_cors import CORS
 
 from heavy_stack.backend.auth import register_auth
@@ -39,6 +40,9 @@ STATIC_DIR = PROJECT_ROOT / "static"
 APP_NAME = "heavy_stack"
 
 REQUEST_MAX_BYTES = 1_000_000
+# Browsers may reuse a CORS preflight answer this long. Set because sanic-cors's default
+# (None) goes out as a literal "Access-Control-Max-Age: None".
+CORS_PREFLIGHT_MAX_AGE_SECONDS = 600
 
 
 def create_app(
@@ -78,11 +82,25 @@ def create_app(
         register_stylesheet_events(app, settings)
     configure(app, root, Options(head=page_head(settings, hot_reload=hot_reload)))
     if settings.cors_origins:
-        CORS(app, origins=settings.cors_origins)
+        _register_cors(app, settings.cors_origins)
     if settings.record_file is not None:
         record_streams(app, settings.record_file)
     app.register_listener(_freeze_start_up_heap, "after_server_start")
     return app
+
+
+def _register_cors(app: Sanic[Any, Any], origins: list[str]) -> None:
+    """Let ``origins`` read responses. Never a way around the same-origin checks on form posts and
+    the stream (``backend/same_origin.py``): those guard what a user's browser is made to do."""
+    CORS(app, origins=origins, max_age=CORS_PREFLIGHT_MAX_AGE_SECONDS)
+
+    async def preflight_without_body(request: Request, response: BaseHTTPResponse) -> None:
+        # sanic-cors answers a preflight with an empty 200 and no content type, which Sanic sends
+        # as a literal "Content-Type: None"; a 204 has no body, so no content type either.
+        if request.method == "OPTIONS" and response.content_type is None and not response.body:
+            response.status = 204
+
+    app.register_middleware(preflight_without_body, "response")
 
 
 async def _freeze_start_up_heap(app: Sanic[Any, Any]) -> None:

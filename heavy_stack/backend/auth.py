@@ -194,7 +194,7 @@ def _field(request: Request, name: str) -> str:
 
 
 def _require_same_origin(request: Request) -> None:
-    if not is_same_origin(request, request.app.ctx.settings.cors_origins):
+    if not is_same_origin(request):
         raise Forbidden("cross-site form posts are not allowed")
 
 

@@ -1,5 +1,9 @@
 """Is a request from one of our own pages? Guards form posts and the websocket stream against
-cross-site use (login CSRF, cross-site websocket hijacking)."""
+cross-site use (login CSRF, cross-site websocket hijacking).
+
+CORS settings play no part here: CORS lets other origins read API responses, it must never let
+them post forms or open the stream on a user's behalf.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,8 @@ def request_origin(request: Request) -> str:
     return f"{request.scheme.replace('ws', 'http')}://{request.host}"
 
 
-def is_same_origin(request: Request, allowed_origins: list[str]) -> bool:
-    """True when the browser says the request comes from our origin (or a configured CORS origin).
+def is_same_origin(request: Request) -> bool:
+    """True when the browser says the request comes from our own origin.
 
     Browsers send ``Origin`` on every POST and websocket handshake; a request without it (curl,
     a test client) is not a browser acting on a user's behalf, so it is allowed.
@@ -26,4 +30,4 @@ def is_same_origin(request: Request, allowed_origins: list[str]) -> bool:
             return True
         parts = urlsplit(referer)
         origin = f"{parts.scheme}://{parts.netloc}"
-    return origin == request_origin(request) or "*" in allowed_origins or origin in allowed_origins
+    return origin == request_origin(request)

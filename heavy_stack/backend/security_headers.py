@@ -25,10 +25,9 @@ PRODUCTION_HEADERS = {"Strict-Transport-Security": "max-age=31536000; includeSub
 
 def register_security_headers(app: Sanic[Any, Any], settings: Settings) -> None:
     headers = BASE_HEADERS if settings.is_dev else {**BASE_HEADERS, **PRODUCTION_HEADERS}
-    allowed_origins = settings.cors_origins
 
     async def refuse_cross_site_stream(request: Request) -> None:
-        if request.path.startswith(STREAM_PREFIX) and not is_same_origin(request, allowed_origins):
+        if request.path.startswith(STREAM_PREFIX) and not is_same_origin(request):
             raise Forbidden("cross-site websocket connections are not allowed")
 
     async def add_headers(request: Request, response: BaseHTTPResponse) -> None:
