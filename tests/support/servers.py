@@ -13,12 +13,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
 from sanic import Sanic
+
+HEAVY = (sys.executable, "-m", "heavy_stack")  # the program ServerProcess runs unless told otherwise
 
 
 def free_port() -> int:
@@ -54,10 +56,16 @@ async def serve_in_process(app: Sanic[Any, Any]) -> AsyncIterator[str]:
 
 
 class ServerProcess:
-    """``heavy <args>`` in a subprocess, stopped (SIGTERM, then SIGKILL) when done."""
+    """``heavy <args>`` (or ``program <args>``) in a subprocess, stopped (SIGTERM, then SIGKILL) when done."""
 
     def __init__(
-        self, args: list[str], env: Mapping[str, str], log_path: Path, port: int | None = None
+        self,
+        args: list[str],
+        env: Mapping[str, str],
+        log_path: Path,
+        port: int | None = None,
+        *,
+        program: Sequence[str] = HEAVY,
     ) -> None:
         # cwd is the log's folder, not the project: a developer's .env must not leak into tests.
         self.port = port or free_port()
@@ -65,7 +73,7 @@ class ServerProcess:
         self.log_path = log_path
         self._log = log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "heavy_stack", *args, "--port", str(self.port)],
+            [*program, *args, "--port", str(self.port)],
             cwd=log_path.parent,
             env={**os.environ, **env},
             stdout=self._log,
@@ -102,10 +110,17 @@ class ServerProcess:
 
 @contextlib.contextmanager
 def heavy_server(
-    args: list[str], env: Mapping[str, str], log_path: Path, *, timeout: float = 60.0, port: int | None = None
+    args: list[str],
+    env: Mapping[str, str],
+    log_path: Path,
+    *,
+    timeout: float = 60.0,
+    port: int | None = None,
+    program: Sequence[str] = HEAVY,
 ) -> Iterator[ServerProcess]:
-    """``heavy <args> --port N`` until the block ends; ``port`` to restart a server where it was."""
-    server = ServerProcess(args, env, log_path, port)
+    """``heavy <args> --port N`` until the block ends; ``port`` to restart a server where it was;
+    ``program`` to serve with another command line (Sanic's own CLI)."""
+    server = ServerProcess(args, env, log_path, port, program=program)
     try:
         server.wait_until_healthy(timeout)
         yield server

@@ -1,0 +1,36 @@
+"""``sanic heavy_stack.main.app``, Sanic's own CLI (documented in docs/running.md), serves the app."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.servers import heavy_server
+
+pytestmark = pytest.mark.slow
+
+SANIC = (str(Path(sys.executable).parent / "sanic"),)
+
+
+def test_sanic_cli_serves_the_page_and_health_check_then_stops_cleanly(
+    server_env: dict[str, str], tmp_path: Path
+) -> None:
+    with heavy_server(["heavy_stack.main.app"], server_env, tmp_path / "sanic.log", program=SANIC) as server:
+        page = httpx.get(f"{server.base_url}/")
+        health = httpx.get(f"{server.base_url}/healthz")
+        server.process.send_signal(signal.SIGTERM)  # the main process only, as `docker stop` does
+        exit_code = server.process.wait(timeout=30)
+        log = server.log()
+
+    assert page.status_code == 200
+    assert "<title>Heavy Stack [DEV]</title>" in page.text
+    assert health.status_code == 200
+    assert health.json()["status"] == "ok"
+    assert exit_code == 0, log
+    assert "Server Stopped" in log
+    assert "Traceback" not in log
+    assert " ERROR " not in log
