@@ -7,7 +7,7 @@ PYTHON ?= python3
 UV_VERSION := 0.13.9
 TOOLS_DIR := .heavy/tools
 VENV := .venv
-# uv from PATH when present, otherwise a pinned copy bootstrapped into a project-local venv.
+# uv from PATH when present, otherwise a pinned copy bootstrapped into $(TOOLS_DIR).
 UV ?= $(shell command -v uv 2>/dev/null || echo $(TOOLS_DIR)/bin/uv)
 
 export UV_PYTHON_DOWNLOADS := never
@@ -17,9 +17,19 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 install: $(VENV)/.synced
 
+# Debian/Ubuntu Pythons without python3-venv cannot make a venv with pip: then pip (python3-pip)
+# installs uv straight into the folder, whose bin/uv is the same path.
 $(TOOLS_DIR)/bin/uv:
-	$(PYTHON) -m venv $(TOOLS_DIR)
-	$(TOOLS_DIR)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@if $(PYTHON) -m venv $(TOOLS_DIR) >/dev/null 2>&1; then \
+		$(TOOLS_DIR)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; \
+	elif $(PYTHON) -m pip --version >/dev/null 2>&1; then \
+		echo "make: $(PYTHON) -m venv failed (no python3-venv?); installing uv with $(PYTHON) -m pip --target"; \
+		rm -rf $(TOOLS_DIR) && \
+		PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(TOOLS_DIR) "uv==$(UV_VERSION)"; \
+	else \
+		echo "make: $(PYTHON) can make neither a venv nor use pip: apt-get install python3-venv, or install uv" >&2; \
+		exit 1; \
+	fi
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
