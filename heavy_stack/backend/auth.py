@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -51,7 +52,9 @@ def register_auth(app: Sanic[Any, Any], settings: Settings) -> None:
         ttl = timedelta(seconds=settings.session_ttl_seconds)
         app.ctx.session_store = create_session_store(ttl, db.sessionmaker, db.redis)
         app.ctx.login_throttle = create_login_throttle(db.sessionmaker, db.redis)
-        app.ctx.session_sweeper = asyncio.create_task(_sweep_expired_sessions(app.ctx.session_store))
+        app.ctx.session_sweeper = asyncio.create_task(
+            _sweep_expired(app.ctx.session_store, app.ctx.login_throttle)
+        )
 
     async def close_stores(app: Sanic[Any, Any]) -> None:
         sweeper: asyncio.Task[None] | None = getattr(app.ctx, "session_sweeper", None)
@@ -98,6 +101,7 @@ async def sign_up(request: Request) -> HTTPResponse:
                 email=_field(request, "email"),
                 password=_field(request, "password"),
                 display_name=_field(request, "display_name"),
+                address=client_address(request),
             )
         except AccountError as error:
             return redirect(_page_url("/signup", error=error.code, next_path=next_path), status=303)
@@ -146,8 +150,20 @@ async def who_am_i(request: Request) -> HTTPResponse:
 
 
 def safe_next_path(value: str | None) -> str:
-    """Only paths on this site: an open redirect would make our login page a phishing tool."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value or len(value) > 500:
+    """Only paths on this site: an open redirect would make our login page a phishing tool.
+
+    Anything else becomes ``/``: values not starting with exactly one slash (``//host``,
+    ``https://host``), and values with a backslash or a control character, because browsers read a
+    backslash as a slash and drop tabs and newlines (a tab between two slashes would make ``//``).
+    """
+    if (
+        not value
+        or len(value) > 500
+        or not value.startswith("/")
+        or value.startswith("//")
+        or "\\" in value
+        or any(ord(character) < 0x20 or ord(character) == 0x7F for character in value)
+    ):
         return "/"
     return value
 
@@ -208,13 +224,20 @@ def _throttle(request: Request) -> LoginThrottle:
     return throttle
 
 
-async def _sweep_expired_sessions(store: SessionStore) -> None:
+async def _sweep_expired(store: SessionStore, throttle: LoginThrottle) -> None:
+    """At start-up and every few minutes: on PostgreSQL nothing else deletes expired sessions and
+    finished rate-limit windows, and their tables would only grow."""
     while True:
-        try:
-            swept = await store.sweep_expired()
-        except Exception:
-            logger.exception("sweeping expired login sessions failed; trying again later")
-        else:
-            if swept:
-                logger.info("swept %d expired login sessions", swept)
+        await _sweep("login sessions", store.sweep_expired)
+        await _sweep("rate-limit counters", throttle.sweep_expired)
         await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
+
+
+async def _sweep(what: str, sweep: Callable[[], Awaitable[int]]) -> None:
+    try:
+        swept = await sweep()
+    except Exception:
+        logger.exception("sweeping expired %s failed; trying again later", what)
+        return
+    if swept:
+        logger.info("swept %d expired %s", swept, what)

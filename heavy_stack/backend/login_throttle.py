@@ -1,8 +1,9 @@
-"""Failed-login rate limiting, per account and per client address.
+"""Rate limits on logins (failures per account and per client address) and sign-ups (per address).
 
 Counters live where sessions live (PostgreSQL by default, Redis when configured), so every
 worker sees the same counts. Keys are counted whether or not the account exists, so the limit
-itself reveals nothing about which emails are registered.
+itself reveals nothing about which emails are registered; the sign-up limit caps how fast one
+address can probe for taken emails.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ REDIS_KEY_PREFIX = "heavy_stack:login_failures:"
 class ThrottleLimits:
     per_account: int = 5
     per_address: int = 20
+    sign_ups_per_address: int = 10
     window: timedelta = timedelta(minutes=15)
 
 
@@ -35,8 +37,8 @@ class LoginThrottle(abc.ABC):
 
     async def is_blocked(self, *, account: str, address: str) -> bool:
         return (
-            await self._failures(f"account:{account}") >= self.limits.per_account
-            or await self._failures(f"address:{address}") >= self.limits.per_address
+            await self._count(f"account:{account}") >= self.limits.per_account
+            or await self._count(f"address:{address}") >= self.limits.per_address
         )
 
     async def record_failure(self, *, account: str, address: str) -> None:
@@ -46,8 +48,19 @@ class LoginThrottle(abc.ABC):
     async def record_success(self, *, account: str) -> None:
         await self._reset(f"account:{account}")
 
+    async def is_sign_up_blocked(self, *, address: str) -> bool:
+        return await self._count(f"signup:{address}") >= self.limits.sign_ups_per_address
+
+    async def record_sign_up(self, *, address: str) -> None:
+        """Every attempt counts, successful or not: a taken email is what an enumerator looks for."""
+        await self._increment(f"signup:{address}")
+
+    async def sweep_expired(self) -> int:
+        """Delete counters whose window is over; how many went. (Redis expires keys itself.)"""
+        return 0
+
     @abc.abstractmethod
-    async def _failures(self, key: str) -> int: ...
+    async def _count(self, key: str) -> int: ...
 
     @abc.abstractmethod
     async def _increment(self, key: str) -> None: ...
@@ -61,7 +74,7 @@ class PostgresLoginThrottle(LoginThrottle):
         super().__init__(limits)
         self._sessionmaker = sessionmaker
 
-    async def _failures(self, key: str) -> int:
+    async def _count(self, key: str) -> int:
         async with self._sessionmaker() as session:
             row = (
                 await session.exec(select(SQLLoginAttempts).where(col(SQLLoginAttempts.key) == key))
@@ -91,20 +104,30 @@ class PostgresLoginThrottle(LoginThrottle):
             await session.exec(delete(SQLLoginAttempts).where(col(SQLLoginAttempts.key) == key))
             await session.commit()
 
+    async def sweep_expired(self) -> int:
+        window_over = col(SQLLoginAttempts.window_started_at) <= datetime.now(UTC) - self.limits.window
+        async with self._sessionmaker() as session:
+            result = await session.exec(delete(SQLLoginAttempts).where(window_over))
+            await session.commit()
+        return int(result.rowcount or 0)
+
 
 class RedisLoginThrottle(LoginThrottle):
     def __init__(self, redis: Redis, limits: ThrottleLimits | None = None) -> None:
         super().__init__(limits)
         self._redis = redis
 
-    async def _failures(self, key: str) -> int:
+    async def _count(self, key: str) -> int:
         value = await self._redis.get(REDIS_KEY_PREFIX + key)
         return int(value or 0)
 
     async def _increment(self, key: str) -> None:
+        # SET NX EX starts a window (with its expiry) only where none is running, and INCR keeps the
+        # expiry; in one MULTI no key is ever left without one. Unlike EXPIRE NX (Redis 7.0+), this
+        # works on every Redis since 2.6.12.
         async with self._redis.pipeline(transaction=True) as pipeline:
+            pipeline.set(REDIS_KEY_PREFIX + key, 0, ex=int(self.limits.window.total_seconds()), nx=True)
             pipeline.incr(REDIS_KEY_PREFIX + key)
-            pipeline.expire(REDIS_KEY_PREFIX + key, int(self.limits.window.total_seconds()), nx=True)
             await pipeline.execute()
 
     async def _reset(self, key: str) -> None:

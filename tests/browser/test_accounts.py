@@ -1,16 +1,19 @@
 """The account flow in Chromium: sign up, log out, log in, the user on the page, generic errors,
-the rate limit, a page that requires login, and a session cookie no script can read."""
+the rate limits, a page that requires login (and ``next`` with a query string), and a session
+cookie no script can read."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from urllib.parse import quote
 
 import pytest
 from playwright.async_api import Page, expect
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from heavy_stack.backend.login_throttle import ThrottleLimits
 from tests.browser.conftest import open_app
 from tests.support.servers import ServerProcess
 
@@ -20,11 +23,14 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
-async def forget_failed_logins_from_this_machine(sql_engine: AsyncEngine) -> AsyncIterator[None]:
-    """Every test's browser is 127.0.0.1: don't let one test's failures count against another."""
+async def forget_attempts_from_this_machine(sql_engine: AsyncEngine) -> AsyncIterator[None]:
+    """Every test's browser is 127.0.0.1: don't let one test's failures or sign-ups count against
+    another."""
     yield
     async with sql_engine.begin() as connection:
-        await connection.execute(text("DELETE FROM login_attempts WHERE key = 'address:127.0.0.1'"))
+        await connection.execute(
+            text("DELETE FROM login_attempts WHERE key IN ('address:127.0.0.1', 'signup:127.0.0.1')")
+        )
 
 
 def new_email() -> str:
@@ -106,6 +112,37 @@ class TestAccountFlow:
 
         await expect(page.locator("#form-error")).to_have_text("Too many attempts. Try again in 15 minutes.")
         await expect(page.locator("#login-link")).to_be_visible()
+
+    async def test_too_many_sign_ups_from_one_address_get_the_rate_limit_message(
+        self, page: Page, live_server: ServerProcess, sql_engine: AsyncEngine
+    ) -> None:
+        async with sql_engine.begin() as connection:  # as if this browser had just tried that often
+            await connection.execute(
+                text(
+                    "INSERT INTO login_attempts (key, window_started_at, failures) "
+                    "VALUES ('signup:127.0.0.1', now(), :limit)"
+                ),
+                {"limit": ThrottleLimits().sign_ups_per_address},
+            )
+
+        await sign_up(page, live_server.base_url, new_email())
+
+        await expect(page.locator("#form-error")).to_have_text("Too many attempts. Try again in 15 minutes.")
+        await expect(page.locator("#login-link")).to_be_visible()
+
+    async def test_a_next_with_a_query_string_survives_the_way_through_sign_up(
+        self, page: Page, live_server: ServerProcess
+    ) -> None:
+        next_path = quote("/account?tab=keys&page=2", safe="/")
+        await open_app(page, f"{live_server.base_url}/login?next={next_path}", "#login-form")
+        await page.click("#to-signup")
+        await expect(page.locator("#signup-form")).to_be_visible()
+        await page.fill("#email", new_email())
+        await page.fill("#password", PASSWORD)
+        await page.click("#signup-submit")
+
+        await expect(page.locator("#account-name")).to_be_visible()
+        assert page.url.endswith("/account?tab=keys&page=2")
 
     async def test_a_page_that_requires_login_sends_visitors_there_and_back(
         self, page: Page, live_server: ServerProcess

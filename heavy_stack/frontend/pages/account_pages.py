@@ -3,16 +3,18 @@
 The forms post natively to ``/auth/signup`` and ``/auth/login`` (``backend/auth.py``): only an HTTP
 response can set the HttpOnly session cookie, and passwords never go through the websocket. A
 failed attempt comes back as ``?error=<code>``; the message shown for each code is generic, so it
-never says whether an account exists.
+never says whether an account exists. ``?next=`` (where to go afterwards) is only ever a path on
+this site.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from reactpy import component, html
 from reactpy.core.hooks import use_location
 
+from heavy_stack.backend.auth import safe_next_path
 from heavy_stack.frontend.components.forms import HttpForm, hidden_input
 from heavy_stack.frontend.components.inputs import Button, LineInput
 from heavy_stack.frontend.components.layout import CenteredColumn, FlexRow, Section
@@ -49,7 +51,7 @@ def error_message(messages: dict[str, str], code: str | None) -> Component:
 @component
 def LoginPage() -> Component:
     query = use_query()
-    next_path = query.get("next", "/")
+    next_path = safe_next_path(query.get("next"))
     return CenteredColumn(
         PageTitle("Log in", "Welcome back."),
         Section(
@@ -78,7 +80,7 @@ def LoginPage() -> Component:
 @component
 def SignupPage() -> Component:
     query = use_query()
-    next_path = query.get("next", "/")
+    next_path = safe_next_path(query.get("next"))
     return CenteredColumn(
         PageTitle("Create an account", "An email address and a password are all it takes."),
         Section(
@@ -149,4 +151,5 @@ def AccountMenu() -> Component:
 
 
 def _with_next(path: str, next_path: str) -> str:
-    return path if next_path == "/" else f"{path}?next={next_path}"
+    """``path`` carrying ``next`` along, encoded: a ``?`` or ``&`` in it must not end the value."""
+    return path if next_path == "/" else f"{path}?{urlencode({'next': next_path}, safe='/')}"

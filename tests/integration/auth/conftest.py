@@ -26,8 +26,11 @@ async def redis() -> AsyncIterator[Redis]:
 
 
 @pytest.fixture(autouse=True)
-async def forget_failed_logins_from_this_machine(sql_engine: AsyncEngine) -> AsyncIterator[None]:
-    """HTTP tests all come from 127.0.0.1: one test's failed logins must not block another's."""
+async def forget_attempts_from_this_machine(sql_engine: AsyncEngine) -> AsyncIterator[None]:
+    """HTTP tests all come from 127.0.0.1: one test's failed logins and sign-ups must not block
+    another's."""
     yield
     async with sql_engine.begin() as connection:
-        await connection.execute(text("DELETE FROM login_attempts WHERE key = 'address:127.0.0.1'"))
+        await connection.execute(
+            text("DELETE FROM login_attempts WHERE key IN ('address:127.0.0.1', 'signup:127.0.0.1')")
+        )

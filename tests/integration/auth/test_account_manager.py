@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from heavy_stack.backend.data.db_connection import SessionMaker
@@ -12,6 +14,8 @@ from heavy_stack.backend.data.model_managers.account_manager import (
     normalise_email,
 )
 from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger, UserSQLModelMunger
+from heavy_stack.backend.data.repositories.user_repository import UserRepository
+from heavy_stack.backend.data.sql_models.user import SQLUser
 from heavy_stack.backend.login_throttle import PostgresLoginThrottle, ThrottleLimits
 from heavy_stack.shared_models.user import User
 
@@ -25,6 +29,11 @@ def throttle(sql_sessionmaker: SessionMaker) -> PostgresLoginThrottle:
 
 def email() -> str:
     return f"Someone.{uuid.uuid4().hex[:8]}@Example.COM "
+
+
+def client_address() -> str:
+    """A client of its own: sign-up counts are committed, and must not add up across tests."""
+    return f"10.1.0.1-{uuid.uuid4().hex[:8]}"
 
 
 class TestNormaliseEmail:
@@ -45,7 +54,7 @@ class TestSignUp:
     ) -> None:
         address = email()
         user = await AccountManager(UserSQLModelMunger(), throttle).sign_up(
-            email=address, password=PASSWORD, display_name="Ada"
+            email=address, password=PASSWORD, display_name="Ada", address=client_address()
         )
 
         assert user.email == address.strip().lower()
@@ -58,18 +67,83 @@ class TestSignUp:
     ) -> None:
         accounts = AccountManager(UserModelMunger(), throttle)
         address = email()
-        await accounts.sign_up(email=address, password=PASSWORD, display_name="First")
+        await accounts.sign_up(
+            email=address, password=PASSWORD, display_name="First", address=client_address()
+        )
 
         with pytest.raises(AccountError, match="unavailable"):
-            await accounts.sign_up(email=address.upper(), password=PASSWORD, display_name="Second")
+            await accounts.sign_up(
+                email=address.upper(), password=PASSWORD, display_name="Second", address=client_address()
+            )
 
     async def test_a_short_password_is_refused(
         self, db_session: AsyncSession, throttle: PostgresLoginThrottle
     ) -> None:
         with pytest.raises(AccountError, match="weak_password"):
             await AccountManager(UserModelMunger(), throttle).sign_up(
-                email=email(), password="short", display_name=""
+                email=email(), password="short", display_name="", address=client_address()
             )
+
+    async def test_two_sign_ups_racing_for_one_email_give_one_account_and_one_clean_error(
+        self, sql_sessionmaker: SessionMaker, throttle: PostgresLoginThrottle
+    ) -> None:
+        shared_email = email()
+        both_checked = asyncio.Barrier(2)
+        outcomes: list[str] = []
+
+        async def sign_up_and_commit(display_name: str) -> None:
+            async with sql_sessionmaker() as session:
+                repository = CheckThenWait(session, both_checked)
+                client = client_address()
+                try:
+                    await AccountManager(UserModelMunger(), throttle, repository).sign_up(
+                        email=shared_email, password=PASSWORD, display_name=display_name, address=client
+                    )
+                except AccountError as error:
+                    outcomes.append(error.code)
+                    assert await repository.get_user_by_email(normalise_email(shared_email)) is not None, (
+                        "only the insert was undone: the session still answers"
+                    )
+                    return
+                await session.commit()
+                outcomes.append("created")
+
+        await asyncio.gather(sign_up_and_commit("First"), sign_up_and_commit("Second"))
+
+        assert sorted(outcomes) == ["created", "unavailable"]
+        async with sql_sessionmaker() as session:
+            accounts = await session.scalar(
+                select(func.count()).where(col(SQLUser.email) == normalise_email(shared_email))
+            )
+        assert accounts == 1
+
+    async def test_every_attempt_counts_towards_the_clients_sign_up_limit(
+        self, db_session: AsyncSession, sql_sessionmaker: SessionMaker
+    ) -> None:
+        throttle = PostgresLoginThrottle(sql_sessionmaker, ThrottleLimits(sign_ups_per_address=2))
+        accounts = AccountManager(UserModelMunger(), throttle)
+        client = client_address()
+        await accounts.sign_up(email=email(), password=PASSWORD, display_name="One", address=client)
+        with pytest.raises(AccountError, match="weak_password"):
+            await accounts.sign_up(email=email(), password="short", display_name="Two", address=client)
+
+        with pytest.raises(AccountError, match="rate_limited"):
+            await accounts.sign_up(email=email(), password=PASSWORD, display_name="Three", address=client)
+
+
+class CheckThenWait(UserRepository):
+    """Holds each "is this email taken?" answer until both sign-ups have one: the race, every time."""
+
+    def __init__(self, session: AsyncSession, both_checked: asyncio.Barrier) -> None:
+        super().__init__(session)
+        self._both_checked: asyncio.Barrier | None = both_checked
+
+    async def get_user_by_email(self, email: str) -> SQLUser | None:
+        user = await super().get_user_by_email(email)
+        if self._both_checked is not None:
+            await self._both_checked.wait()
+            self._both_checked = None  # only the sign-up's own check waits
+        return user
 
 
 class TestAuthenticate:
@@ -78,7 +152,9 @@ class TestAuthenticate:
     ) -> None:
         accounts = AccountManager(UserModelMunger(), throttle)
         address = email()
-        created = await accounts.sign_up(email=address, password=PASSWORD, display_name="Grace")
+        created = await accounts.sign_up(
+            email=address, password=PASSWORD, display_name="Grace", address=client_address()
+        )
 
         user = await accounts.authenticate(email=address.strip(), password=PASSWORD, address="10.1.1.1")
 
@@ -90,7 +166,9 @@ class TestAuthenticate:
     ) -> None:
         accounts = AccountManager(UserModelMunger(), throttle)
         address = email()
-        await accounts.sign_up(email=address, password=PASSWORD, display_name="Grace")
+        await accounts.sign_up(
+            email=address, password=PASSWORD, display_name="Grace", address=client_address()
+        )
 
         with pytest.raises(AccountError) as wrong_password:
             await accounts.authenticate(email=address, password="not the password", address="10.1.1.2")
@@ -104,7 +182,9 @@ class TestAuthenticate:
     ) -> None:
         accounts = AccountManager(UserModelMunger(), throttle)
         address = email()
-        await accounts.sign_up(email=address, password=PASSWORD, display_name="Target")
+        await accounts.sign_up(
+            email=address, password=PASSWORD, display_name="Target", address=client_address()
+        )
         for _ in range(3):
             with pytest.raises(AccountError, match="invalid"):
                 await accounts.authenticate(email=address, password="guess", address="10.1.1.3")

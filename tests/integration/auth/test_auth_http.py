@@ -1,7 +1,9 @@
-"""The account flow over real HTTP: cookies, fixation, forged and expired ids, limits, headers."""
+"""The account flow over real HTTP: cookies, fixation, forged and expired ids, limits, headers,
+and the sweep of stale rate-limit counters."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -12,12 +14,15 @@ from typing import Any
 import httpx
 import pytest
 from sanic import Request
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from heavy_stack.app_factory import create_app
 from heavy_stack.backend.data.database_setup import DatabaseUrls
 from heavy_stack.backend.data.db_connection import SessionMaker
+from heavy_stack.backend.login_throttle import ThrottleLimits
 from heavy_stack.backend.sessions import SESSION_COOKIE, PostgresSessionStore
 from heavy_stack.config import Settings, load_settings
 from tests.factories import create_user_committed
@@ -156,10 +161,24 @@ class TestLogin:
         assert response.headers["location"] == "/login?error=rate_limited"
 
     async def test_next_must_stay_on_this_site(self, base_url: str) -> None:
+        elsewhere = (
+            "//evil.example/phish",
+            "https://evil.example/",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "evil",
+        )
         async with httpx.AsyncClient(base_url=base_url) as http:
-            response = await sign_up(http, new_email(), next="//evil.example/phish")
+            for next_path in elsewhere:
+                response = await sign_up(http, new_email(), next=next_path)
 
-        assert response.headers["location"] == "/"
+                assert response.headers["location"] == "/", f"next={next_path!r} must not leave the site"
+
+    async def test_next_keeps_its_query_string(self, base_url: str) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            response = await sign_up(http, new_email(), next="/account?tab=keys&page=2")
+
+        assert response.headers["location"] == "/account?tab=keys&page=2"
 
     async def test_logout_ends_the_session(self, base_url: str) -> None:
         async with httpx.AsyncClient(base_url=base_url) as http:
@@ -170,6 +189,24 @@ class TestLogin:
             assert response.status_code == 303
             assert session_cookie(response)[SESSION_COOKIE].value == ""
             assert (await me(http, session_id))["authenticated"] is False
+
+
+class TestSignUpLimit:
+    async def test_an_address_probing_for_taken_emails_gets_the_rate_limited_message(
+        self, base_url: str
+    ) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            taken = new_email()
+            first = await sign_up(http, taken)
+            probes = [await sign_up(http, taken) for _ in range(ThrottleLimits().sign_ups_per_address - 1)]
+
+            blocked = await sign_up(http, new_email())
+
+        assert first.headers["location"] == "/"
+        assert {probe.headers["location"] for probe in probes} == {"/signup?error=unavailable"}
+        assert blocked.status_code == 303
+        assert blocked.headers["location"] == "/signup?error=rate_limited"
+        assert SESSION_COOKIE not in session_cookie(blocked)
 
 
 class TestRejectedSessions:
@@ -186,6 +223,36 @@ class TestRejectedSessions:
 
         async with httpx.AsyncClient(base_url=base_url) as http:
             assert (await me(http, expired.id))["authenticated"] is False
+
+
+class TestSweeping:
+    async def test_the_app_sweeps_rate_limit_counters_whose_window_is_over(
+        self, serve: Callable[..., Any], sql_engine: AsyncEngine
+    ) -> None:
+        stale, recent = f"address:stale-{uuid.uuid4().hex}", f"address:recent-{uuid.uuid4().hex}"
+        async with sql_engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO login_attempts (key, window_started_at, failures) VALUES "
+                    "(:stale, now() - interval '1 day', 20), (:recent, now(), 20)"
+                ),
+                {"stale": stale, "recent": recent},
+            )
+
+        async with serve():
+            async with asyncio.timeout(10):
+                while len(left := await counters(sql_engine, stale, recent)) == 2:  # noqa: ASYNC110 (polling the database)
+                    await asyncio.sleep(0.05)
+
+        assert left == {recent}
+
+
+async def counters(sql_engine: AsyncEngine, *keys: str) -> set[str]:
+    async with sql_engine.connect() as connection:
+        found = await connection.scalars(
+            text("SELECT key FROM login_attempts WHERE key = ANY(:keys)"), {"keys": list(keys)}
+        )
+        return set(found.all())
 
 
 class TestCrossSiteRequests:

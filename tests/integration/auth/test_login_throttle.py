@@ -1,4 +1,5 @@
-"""Failed-login limits per account and per address, on PostgreSQL and Redis alike."""
+"""Failed-login limits per account and per address, and sign-up limits per address, on PostgreSQL
+and Redis alike."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from tests.support.external_services import require_external_redis
 
 pytestmark = pytest.mark.slow
 
-LIMITS = ThrottleLimits(per_account=3, per_address=5)
+LIMITS = ThrottleLimits(per_account=3, per_address=5, sign_ups_per_address=4)
 
 
 @pytest.fixture(params=["postgres", "redis"])
@@ -69,6 +70,29 @@ class TestLoginThrottle:
 
         assert not await throttle.is_blocked(account=account, address=address)
 
+    async def test_an_address_is_blocked_from_signing_up_after_its_limit(
+        self, throttle: LoginThrottle
+    ) -> None:
+        address = unique("10.0.0.6")
+        for _ in range(LIMITS.sign_ups_per_address - 1):
+            await throttle.record_sign_up(address=address)
+        assert not await throttle.is_sign_up_blocked(address=address)
+
+        await throttle.record_sign_up(address=address)
+
+        assert await throttle.is_sign_up_blocked(address=address)
+        assert not await throttle.is_sign_up_blocked(address=unique("10.0.0.7"))
+
+    async def test_sign_ups_and_failed_logins_are_counted_apart(self, throttle: LoginThrottle) -> None:
+        login_sprayer, sign_up_prober = unique("10.0.0.8"), unique("10.0.0.10")
+        for _ in range(LIMITS.per_address):
+            await throttle.record_failure(account=unique("spray@example.com"), address=login_sprayer)
+        for _ in range(LIMITS.sign_ups_per_address):
+            await throttle.record_sign_up(address=sign_up_prober)
+
+        assert not await throttle.is_sign_up_blocked(address=login_sprayer)
+        assert not await throttle.is_blocked(account=unique("fresh@example.com"), address=sign_up_prober)
+
 
 class TestPostgresLoginThrottle:
     async def test_a_window_that_ended_starts_counting_again(
@@ -95,6 +119,34 @@ class TestPostgresLoginThrottle:
             )
         assert failures == 1
 
+    async def test_sweeping_deletes_only_counters_whose_window_is_over(
+        self, sql_sessionmaker: SessionMaker, sql_engine: AsyncEngine
+    ) -> None:
+        throttle = PostgresLoginThrottle(sql_sessionmaker, LIMITS)
+        stale, recent = unique("address:10.0.1.1"), unique("address:10.0.1.2")
+        async with sql_engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO login_attempts (key, window_started_at, failures) VALUES "
+                    "(:stale, now() - interval '16 minutes', 3), (:recent, now() - interval '14 minutes', 3)"
+                ),
+                {"stale": stale, "recent": recent},
+            )
+
+        swept = await throttle.sweep_expired()
+
+        async with sql_engine.connect() as connection:
+            left = set(
+                (
+                    await connection.scalars(
+                        text("SELECT key FROM login_attempts WHERE key IN (:stale, :recent)"),
+                        {"stale": stale, "recent": recent},
+                    )
+                ).all()
+            )
+        assert swept >= 1
+        assert left == {recent}
+
 
 class TestRedisLoginThrottle:
     async def test_counters_expire_with_the_window(self, redis: Redis) -> None:
@@ -105,3 +157,15 @@ class TestRedisLoginThrottle:
 
         ttl = await redis.ttl(f"heavy_stack:login_failures:account:{account}")
         assert 0 < ttl <= LIMITS.window.total_seconds()
+
+    async def test_later_failures_count_on_without_extending_the_window(self, redis: Redis) -> None:
+        throttle = RedisLoginThrottle(redis, LIMITS)
+        account = unique("window@example.com")
+        key = f"heavy_stack:login_failures:account:{account}"
+        await throttle.record_failure(account=account, address=unique("10.0.0.11"))
+        await redis.expire(key, 100)  # as if the window had been running for a while
+
+        await throttle.record_failure(account=account, address=unique("10.0.0.11"))
+
+        assert int(await redis.get(key) or 0) == 2
+        assert 0 < await redis.ttl(key) <= 100

@@ -1,4 +1,5 @@
-"""The session store contract, run against PostgreSQL and Redis alike."""
+"""The session store contract, run against the embedded PostgreSQL, the machine's own PostgreSQL
+(the "configured URL" path) and Redis alike."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from uuid import UUID
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from heavy_stack.backend.data.db_connection import SessionMaker
+from heavy_stack.backend.data.database_setup import create_engine, create_missing_tables
+from heavy_stack.backend.data.db_connection import SessionMaker, make_sessionmaker
+from heavy_stack.backend.data.sql_models import sql_metadata
 from heavy_stack.backend.sessions import (
     REDIS_KEY_PREFIX,
     CachedSessionStore,
@@ -21,24 +25,55 @@ from heavy_stack.backend.sessions import (
     hash_session_id,
     new_session_id,
 )
+from heavy_stack.migrations.scratch import scratch_database
 from tests.factories import create_user_committed
-from tests.support.external_services import require_external_redis
+from tests.support.external_services import require_external_postgres, require_external_redis
 
 pytestmark = pytest.mark.slow
 
 TTL = timedelta(hours=1)
 
 
-@pytest.fixture(params=["postgres", "redis"])
-async def store(
-    request: pytest.FixtureRequest, sql_sessionmaker: SessionMaker
-) -> AsyncIterator[SessionStore]:
-    if request.param == "postgres":
-        yield PostgresSessionStore(sql_sessionmaker, TTL)
+@pytest.fixture(scope="module")
+async def external_sessionmaker() -> AsyncIterator[SessionMaker]:
+    """A scratch database with the app's tables on the machine's PostgreSQL; dropped afterwards."""
+    server = make_url(require_external_postgres()).set(drivername="postgresql+asyncpg")
+    async with scratch_database(server.render_as_string(hide_password=False)) as url:
+        await create_missing_tables(url, sql_metadata())
+        engine = create_engine(url)
+        yield make_sessionmaker(engine)
+        await engine.dispose()
+
+
+@pytest.fixture(params=["embedded-postgres", "external-postgres", "redis"])
+def store_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def store_sessionmaker(
+    store_backend: str, request: pytest.FixtureRequest, sql_sessionmaker: SessionMaker
+) -> SessionMaker:
+    """The database of the store's users (and, on PostgreSQL, of its sessions, which refer to them)."""
+    if store_backend == "external-postgres":
+        external: SessionMaker = request.getfixturevalue("external_sessionmaker")
+        return external
+    return sql_sessionmaker
+
+
+@pytest.fixture
+async def store(store_backend: str, store_sessionmaker: SessionMaker) -> AsyncIterator[SessionStore]:
+    if store_backend != "redis":
+        yield PostgresSessionStore(store_sessionmaker, TTL)
         return
     redis: Redis = Redis.from_url(require_external_redis())
     yield RedisSessionStore(redis, TTL)
     await redis.aclose()
+
+
+@pytest.fixture
+async def store_user_id(store_sessionmaker: SessionMaker) -> UUID:
+    return await create_user_committed(store_sessionmaker)
 
 
 @pytest.fixture
@@ -47,52 +82,54 @@ async def user_id(sql_sessionmaker: SessionMaker) -> UUID:
 
 
 class TestSessionStore:
-    async def test_a_created_session_is_found_by_its_id(self, store: SessionStore, user_id: UUID) -> None:
-        session = await store.create(user_id)
+    async def test_a_created_session_is_found_by_its_id(
+        self, store: SessionStore, store_user_id: UUID
+    ) -> None:
+        session = await store.create(store_user_id)
 
         found = await store.get(session.id)
 
         assert found is not None
-        assert found.user_id == user_id
+        assert found.user_id == store_user_id
         assert found.expires_at > datetime.now(UTC) + TTL - timedelta(minutes=1)
 
-    async def test_ids_are_unguessable_and_distinct(self, store: SessionStore, user_id: UUID) -> None:
-        ids = {(await store.create(user_id)).id for _ in range(5)}
+    async def test_ids_are_unguessable_and_distinct(self, store: SessionStore, store_user_id: UUID) -> None:
+        ids = {(await store.create(store_user_id)).id for _ in range(5)}
 
         assert len(ids) == 5
         assert all(len(session_id) >= 43 for session_id in ids)
 
-    async def test_a_forged_id_is_rejected(self, store: SessionStore, user_id: UUID) -> None:
-        await store.create(user_id)
+    async def test_a_forged_id_is_rejected(self, store: SessionStore, store_user_id: UUID) -> None:
+        await store.create(store_user_id)
 
         assert await store.get(new_session_id()) is None
         assert await store.get("not-a-session") is None
         assert await store.get("'; DROP TABLE login_sessions; --" * 3) is None
 
-    async def test_a_deleted_session_is_gone(self, store: SessionStore, user_id: UUID) -> None:
-        session = await store.create(user_id)
+    async def test_a_deleted_session_is_gone(self, store: SessionStore, store_user_id: UUID) -> None:
+        session = await store.create(store_user_id)
 
         await store.delete(session.id)
 
         assert await store.get(session.id) is None
 
     async def test_rotation_gives_a_new_id_and_kills_the_old_one(
-        self, store: SessionStore, user_id: UUID
+        self, store: SessionStore, store_user_id: UUID
     ) -> None:
-        old = await store.create(user_id)
+        old = await store.create(store_user_id)
 
-        new = await store.rotate(old.id, user_id)
+        new = await store.rotate(old.id, store_user_id)
 
         assert new.id != old.id
         assert await store.get(old.id) is None
         assert await store.get(new.id) is not None
 
-    async def test_an_expired_session_is_rejected(self, store: SessionStore, user_id: UUID) -> None:
+    async def test_an_expired_session_is_rejected(self, store: SessionStore, store_user_id: UUID) -> None:
         expired_store = type(store).__new__(type(store))
         expired_store.__dict__.update(store.__dict__)
         expired_store.ttl = timedelta(seconds=-1)
 
-        session = await expired_store.create(user_id)
+        session = await expired_store.create(store_user_id)
 
         assert await store.get(session.id) is None
 

@@ -1,13 +1,16 @@
 """Accounts: sign up with an email and a password, log in, with throttling and generic errors.
 
 Messages never say whether an email is registered: a wrong password and an unknown email get the
-same words and take the same time (a dummy hash is verified for unknown emails).
+same words and take the same time (a dummy hash is verified for unknown emails). Sign-up must say
+when an email is taken, so sign-ups are rate limited per client address.
 """
 
 from __future__ import annotations
 
 import re
 from typing import TypeVar
+
+from sqlalchemy.exc import IntegrityError
 
 from heavy_stack.backend.data.model_managers.base import BaseManager
 from heavy_stack.backend.data.model_managers.user_manager import UserManager
@@ -22,6 +25,7 @@ T = TypeVar("T")
 
 MAX_EMAIL_LENGTH = 320
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 
 
 class AccountError(Exception):
@@ -53,8 +57,15 @@ class AccountManager(BaseManager[T, SQLUser]):
         self.throttle = throttle
         self.repository = repository or UserRepository()
 
-    async def sign_up(self, *, email: str, password: str, display_name: str) -> T:
-        """Create an account (flushed, not committed). Raises AccountError."""
+    async def sign_up(self, *, email: str, password: str, display_name: str, address: str) -> T:
+        """Create an account (flushed, not committed). Raises AccountError.
+
+        ``address`` is the client's: each one may try ``ThrottleLimits.sign_ups_per_address`` times
+        per window ("rate_limited" after that).
+        """
+        if await self.throttle.is_sign_up_blocked(address=address):
+            raise AccountError("rate_limited")
+        await self.throttle.record_sign_up(address=address)
         normalised = normalise_email(email)
         problem = password_problem(password)
         if problem is not None:
@@ -62,11 +73,20 @@ class AccountManager(BaseManager[T, SQLUser]):
         if await self.repository.get_user_by_email(normalised) is not None:
             raise AccountError("unavailable")
         users = UserManager(self.munger, self.repository)
-        return await users.create_user(
-            display_name=display_name or normalised.partition("@")[0],
-            email=normalised,
-            password_hash=await hash_password(password),
-        )
+        password_hash = await hash_password(password)
+        try:
+            # A savepoint: when a concurrent sign-up took the email since the check above, only
+            # this insert is undone and the caller's session stays usable.
+            async with self.repository.session.begin_nested():
+                return await users.create_user(
+                    display_name=display_name or normalised.partition("@")[0],
+                    email=normalised,
+                    password_hash=password_hash,
+                )
+        except IntegrityError as error:
+            if getattr(error.orig, "sqlstate", None) == _UNIQUE_VIOLATION:
+                raise AccountError("unavailable") from error
+            raise
 
     async def authenticate(self, *, email: str, password: str, address: str) -> T:
         """The user these credentials belong to. Raises AccountError ("invalid" or "rate_limited")."""
