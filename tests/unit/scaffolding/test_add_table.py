@@ -91,7 +91,7 @@ class TestRefusals:
             check_table_name(table)
 
     def test_postgresqls_system_catalog_prefix(self) -> None:
-        with pytest.raises(ScaffoldingError, match="'pg_notes' starts with pg_, .* e.g. notes"):
+        with pytest.raises(ScaffoldingError, match=r"'pg_notes' starts with pg_, .* e\.g\. notes"):
             check_table_name("pg_notes")
 
     @pytest.mark.parametrize("table", ["notes", "alembic_versions", "page_views"])
