@@ -23,8 +23,8 @@ from heavy_stack.errors import HeavyStackError
 def add_table(table: str | None, model: str | None, pk_type: str | None, yes: bool) -> None:
     """Write a new table's SQL model, shared model, mungers, manager, repository and their tests.
 
-    Registers the model so DEV start-up, pave-db and Alembic see it. Refuses invalid or clashing
-    names, and a table that exists, before writing anything.
+    Registers the model so DEV start-up, pave-db and Alembic see it. Refuses invalid, reserved or
+    clashing names, and a table name a model already has, before writing anything.
     """
     from heavy_stack.scaffolding.add_table import (
         ScaffoldingError,

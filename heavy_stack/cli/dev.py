@@ -21,7 +21,8 @@ POLL_INTERVAL_DEFAULT = 0.1
     "packages",
     multiple=True,
     metavar="PACKAGE",
-    help=f"A package whose code is swapped in when saved; repeat for more.  [default: {APP_PACKAGE}]",
+    help=f"Another package whose code is swapped in when saved, besides {APP_PACKAGE} (always watched); "
+    "repeat for more.",
 )
 @click.option(
     "--poll-interval",
@@ -33,10 +34,10 @@ POLL_INTERVAL_DEFAULT = 0.1
 def dev(host: str | None, port: int | None, packages: tuple[str, ...], poll_interval: float) -> None:
     """Serve the app with hot reload, until Ctrl+C.
 
-    A saved change to Python code under the watched packages is swapped into the running server
-    and every open tab re-renders with its state kept. A change that cannot be swapped in restarts
-    the server, and tabs get their state back. A saved stylesheet under static/ restyles open tabs
-    without a reload. DEV only; see docs/hot-reload.md.
+    A saved change to Python code under the watched packages (the app's, and any given with
+    --watch) is swapped into the running server and every open tab re-renders with its state kept.
+    A change that cannot be swapped in restarts the server, and tabs get their state back. A saved
+    stylesheet under static/ restyles open tabs without a reload. DEV only; see docs/hot-reload.md.
     """
     try:  # development dependencies: `heavy run` must work without them
         from heavy_stack.dev.supervisor import package_folders, run_dev
@@ -50,6 +51,11 @@ def dev(host: str | None, port: int | None, packages: tuple[str, ...], poll_inte
         settings,
         host=host or settings.host,
         port=port or settings.port,
-        code_folders=package_folders(packages or (APP_PACKAGE,)),
+        code_folders=package_folders(watched_packages(packages)),
         poll_interval=poll_interval,
     )
+
+
+def watched_packages(extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The app's package, always, then the packages given with ``--watch``, each once."""
+    return tuple(dict.fromkeys((APP_PACKAGE, *extra)))

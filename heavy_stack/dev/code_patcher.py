@@ -79,7 +79,7 @@ class _Classification:
     errors: list[BaseException] = field(default_factory=list)
 
     def short_name(self, definition: Definition) -> str:
-        """``heavy_stack.frontend.pages.landing_page.ClickCounter`` -> ``landing_page.ClickCounter``."""
+        """``heavy_stack.frontend.pages.landing_page.CounterSection`` -> ``landing_page.CounterSection``."""
         qualified_name = definition.dotpath().removeprefix(self.module_name + ".")
         return f"{self.module_name.rpartition('.')[2]}.{qualified_name}"
 

@@ -6,8 +6,9 @@ For table ``notes``, model ``SQLNote`` and key type ``NoteId`` it writes ``SQLNo
 ``sql_models/__init__.py`` so that DEV start-up, pave-db and Alembic see the table.
 
 Names are checked first and the whole plan is made before anything is written; a name that is
-invalid, a Python keyword, clashes with the generated code or an existing file, or names a table
-that exists is refused with one line. Templates live in ``templates/table`` (``string.Template``:
+invalid, a Python keyword, clashes with the generated code or an existing file, names a table a
+model already has, or is reserved (Alembic's version tables, PostgreSQL's ``pg_`` prefix) is
+refused with one line. Templates live in ``templates/table`` (``string.Template``:
 they read like the code they become).
 """
 
@@ -25,6 +26,7 @@ from string import Template
 from sqlalchemy.dialects.postgresql.base import RESERVED_WORDS as POSTGRESQL_RESERVED_WORDS
 
 from heavy_stack.errors import HeavyStackError
+from heavy_stack.migrations.targets import TARGETS
 from heavy_stack.scaffolding.code_style import tidy_python_files
 from heavy_stack.scaffolding.file_changes import FileWrite, apply_changes
 from heavy_stack.scaffolding.project_files import PACKAGE_NAME, PROJECT_ROOT, relative_path
@@ -36,6 +38,7 @@ LINE_LENGTH = 110  # as configured for ruff in pyproject.toml
 _TABLE_NAME = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 _MODEL_NAME = re.compile(r"SQL[A-Z][A-Za-z0-9]*")
 _PK_TYPE_NAME = re.compile(r"[A-Z][A-Za-z0-9]*Id")
+SYSTEM_CATALOG_PREFIX = "pg_"  # PostgreSQL searches pg_catalog first: a pg_class table would be hidden
 _SENTINEL_ENTITY = "ZzSentinel"  # renders the templates to find the names they use themselves
 
 # Where each template goes; {snake} is the module name of the model (``note``, ``blog_post``).
@@ -115,6 +118,17 @@ def check_table_name(table: str) -> str:
         )
     if table in POSTGRESQL_RESERVED_WORDS:
         raise ScaffoldingError(f"{table!r} is a reserved word in SQL: pick another table name, e.g. {table}s")
+    for target in TARGETS:
+        if table == target.version_table:
+            raise ScaffoldingError(
+                f"{table!r} is reserved (Alembic keeps the {target.name} database's migration history "
+                "in it): pick another table name"
+            )
+    if table.startswith(SYSTEM_CATALOG_PREFIX):
+        raise ScaffoldingError(
+            f"{table!r} starts with {SYSTEM_CATALOG_PREFIX}, which PostgreSQL keeps for its system "
+            f"catalogs: pick another table name, e.g. {table.removeprefix(SYSTEM_CATALOG_PREFIX)}"
+        )
     existing = {cls.__table__.name: cls for cls in _mapped_classes()}  # type: ignore[attr-defined]
     if table in existing:
         defined_by = existing[table]

@@ -80,6 +80,24 @@ class TestRefusals:
         with pytest.raises(ScaffoldingError, match=f"table '{table}' already exists \\({model} in "):
             check_table_name(table)
 
+    @pytest.mark.parametrize(
+        ("table", "database"), [("alembic_version", "sql"), ("alembic_version_vector", "vector")]
+    )
+    def test_alembics_version_tables(self, table: str, database: str) -> None:
+        with pytest.raises(
+            ScaffoldingError,
+            match=f"'{table}' is reserved \\(Alembic keeps the {database} database's migration",
+        ):
+            check_table_name(table)
+
+    def test_postgresqls_system_catalog_prefix(self) -> None:
+        with pytest.raises(ScaffoldingError, match=r"'pg_notes' starts with pg_, .* e\.g\. notes"):
+            check_table_name("pg_notes")
+
+    @pytest.mark.parametrize("table", ["notes", "alembic_versions", "page_views"])
+    def test_names_near_the_reserved_ones_are_accepted(self, table: str) -> None:
+        assert check_table_name(table) == table
+
     @pytest.mark.parametrize("model", ["Note", "SQLnote", "SQL", "sqlNote", "SQLNote!"])
     def test_invalid_model_names(self, model: str) -> None:
         with pytest.raises(ScaffoldingError, match="invalid SQL model name"):
