@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import httpx
@@ -43,9 +43,16 @@ class BenchServerProcess:
     """``python -m bench.servers NAME`` on a free port; its log goes to ``log_dir``."""
 
     def __init__(
-        self, server: BenchServer, log_dir: Path, *, data_dir: Path | None, user_id: str | None
+        self,
+        server: BenchServer,
+        log_dir: Path,
+        *,
+        data_dir: Path | None,
+        user_id: str | None,
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         self.server = server
+        self.environment = dict(environment or {})
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"{server.name}-{self.port}.log"
@@ -64,6 +71,7 @@ class BenchServerProcess:
         # A developer's HEAVY_STACK_* settings must not reach the servers; cwd is not the project,
         # so no .env is read either.
         env = {name: value for name, value in os.environ.items() if not name.startswith(ENV_PREFIX)}
+        env.update(self.environment)  # the benchmark's own settings, if it gives any
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
         with self.log_path.open("ab") as log:
             started = time.perf_counter()
@@ -131,10 +139,15 @@ class BenchServerProcess:
 
 @contextlib.contextmanager
 def running_server(
-    server: BenchServer, log_dir: Path, *, data_dir: Path | None = None, user_id: str | None = None
+    server: BenchServer,
+    log_dir: Path,
+    *,
+    data_dir: Path | None = None,
+    user_id: str | None = None,
+    environment: Mapping[str, str] | None = None,
 ) -> Iterator[BenchServerProcess]:
-    """A started server, always stopped afterwards."""
-    process = BenchServerProcess(server, log_dir, data_dir=data_dir, user_id=user_id)
+    """A started server, always stopped afterwards; ``environment`` adds settings (``HEAVY_STACK_*``)."""
+    process = BenchServerProcess(server, log_dir, data_dir=data_dir, user_id=user_id, environment=environment)
     try:
         process.start()
         yield process

@@ -1,11 +1,12 @@
-"""What state recovery costs: the Heavy Stack counter clicked by tabs that identify themselves
-(their state is snapshotted and saved) against anonymous tabs (nothing is saved), in one run.
+"""What state recovery costs: the Heavy Stack counter with recovery off against recovery on, in one run.
 
-Both sides run the same server, ``heavy`` of ``heavy bench`` (``create_app`` with the default
-PostgreSQL state store), each in a fresh process: only whether the tabs say who they are differs,
-which is exactly whether recovery does anything. Figures: click round trip p50/p99 and server CPU
-per click over sequential clicks (a tab clicking without pause gets a snapshot written at least
-once a second), and RSS per idle connection whose state has changed (so each holds a snapshot).
+Both sides run the same server, ``heavy`` of ``heavy bench`` (``create_app``), each in a fresh
+process, clicked by the same tabs, which identify themselves as a browser's do (tab id and
+cookie). Off is ``HEAVY_STACK_STATE_RECOVERY=false``: no state store, nothing captured or saved.
+On is the default PostgreSQL store: every tab's state is snapshotted and saved. Figures: click
+round trip p50/p99 and server CPU per click over sequential clicks (a tab clicking without pause
+gets a snapshot written at least once a second), and RSS per idle connection whose state has
+changed (so, with recovery on, each holds a snapshot).
 
 RSS includes the burst of snapshot writes as the connections change state (pool connections,
 buffers: memory the allocator keeps). ``retained_kib_per_connection`` is what each connection
@@ -34,45 +35,62 @@ from bench.click_client import (
     sequential_round_trips,
 )
 from bench.results import print_table, summarise_ms, write_results
-from bench.server_process import running_server
+from bench.server_process import BenchmarkError, BenchServerProcess, running_server
 from bench.servers import HEAVY
 from heavy_stack.backend.data.embedded_postgres import embedded_postgres, stop_embedded_postgres
+from heavy_stack.config import ENV_PREFIX
+
+
+def _server_environment(recovery: bool) -> dict[str, str]:
+    return {} if recovery else {f"{ENV_PREFIX}STATE_RECOVERY": "false"}
+
+
+def _check_recovery(process: BenchServerProcess, recovery: bool) -> None:
+    """The figures mean nothing unless the server runs the side's configuration (its log says)."""
+    logged_on = "state recovery on" in process.log_path.read_text()
+    if logged_on != recovery:
+        raise BenchmarkError(
+            f"the server ran with state recovery {'on' if logged_on else 'off'} on the "
+            f"recovery-{'on' if recovery else 'off'} side; see {process.log_path}"
+        )
 
 
 async def measure_side(
-    identify_tabs: bool, data_dir: Path, log_dir: Path, clicks: int, connections: int
+    recovery: bool, data_dir: Path, log_dir: Path, clicks: int, connections: int
 ) -> dict[str, Any]:
-    with running_server(HEAVY, log_dir, data_dir=data_dir) as process:
-        memory = await idle_connection_memory(
-            process, connections, identify_tabs=identify_tabs, clicks_each=1
-        )
-    with running_server(HEAVY, log_dir, data_dir=data_dir) as process:
-        run = await sequential_round_trips(process, clicks, identify_tabs=identify_tabs)
+    environment = _server_environment(recovery)
+    with running_server(HEAVY, log_dir, data_dir=data_dir, environment=environment) as process:
+        _check_recovery(process, recovery)
+        memory = await idle_connection_memory(process, connections, identify_tabs=True, clicks_each=1)
+    with running_server(HEAVY, log_dir, data_dir=data_dir, environment=environment) as process:
+        _check_recovery(process, recovery)
+        run = await sequential_round_trips(process, clicks, identify_tabs=True)
     return {
+        "state_recovery": recovery,
         **summarise_ms(run.latencies),
         "server_cpu_us_per_click": run.server_cpu_seconds / clicks * 1e6,
         "rss_kib_per_connection": memory.bytes_per_connection / 1024,
     }
 
 
-async def retained_heap_per_connection(identify_tabs: bool, data_dir: Path, connections: int) -> float:
+async def retained_heap_per_connection(recovery: bool, data_dir: Path, connections: int) -> float:
     """KiB of Python heap each changed, idle session holds after its snapshot writes (client + server)."""
-    from bench.servers import ServerOptions
-    from bench.servers.heavy_counter import build_app
+    from bench.servers.heavy_counter import Counter
+    from bench.servers.heavy_settings import bench_settings
+    from heavy_stack.app_factory import create_app
     from heavy_stack.realtime import state_recovery
     from tests.support.servers import serve_in_process
 
-    app = build_app(
-        ServerOptions(port=0, data_dir=data_dir), name=f"bench_heavy_retained_{int(identify_tabs)}"
-    )
+    settings = bench_settings(data_dir).model_copy(update={"state_recovery": recovery})
+    app = create_app(settings, name=f"bench_heavy_retained_{int(recovery)}", root=Counter)
     async with serve_in_process(app) as base_url:
-        async with open_sessions(base_url, OPEN_AT_ONCE, identify_tabs=identify_tabs) as warm:
+        async with open_sessions(base_url, OPEN_AT_ONCE, identify_tabs=True) as warm:
             await asyncio.gather(*(click_many(session, 2) for session in warm))
         await state_recovery.wait_for_saves()
         gc.collect()
         tracemalloc.start()
         before = tracemalloc.get_traced_memory()[0]
-        async with open_sessions(base_url, connections, identify_tabs=identify_tabs) as sessions:
+        async with open_sessions(base_url, connections, identify_tabs=True) as sessions:
             await asyncio.gather(*(click_many(session, 1) for session in sessions))
             await asyncio.sleep(state_recovery.MAX_DELAY_SECONDS)
             await state_recovery.wait_for_saves()

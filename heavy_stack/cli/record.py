@@ -35,7 +35,8 @@ def record(out: Path | None, host: str | None, port: int | None) -> None:
     """Serve the app (one worker) and record every stream connection until Ctrl+C.
 
     Open the app in a browser and do what a user does; each message is on disk as soon as it is
-    sent. Then replay it: heavy load-test --recording FILE.
+    sent. State recovery is off while recording, so every tab starts fresh, as its replays will.
+    Then replay it: heavy load-test --recording FILE.
     """
     settings = load_settings()
     out = (out or settings.record_file or _new_recording_path(settings)).resolve()

@@ -25,7 +25,7 @@ from heavy_stack.load_testing.page_shape import (
     shape_of,
 )
 from heavy_stack.realtime.recording import RecordedConnection, RecordedMessage, Recording, read_recording
-from heavy_stack.realtime.stream_client import Model, apply_layout_update
+from heavy_stack.realtime.stream_client import Model, apply_layout_update, walk
 
 
 @dataclass(frozen=True)
@@ -71,12 +71,14 @@ def load_replay_plan(path: Path, connection: int | None = None) -> ReplayPlan:
 
 
 def plan_replay(recording: Recording, connection: int | None = None) -> ReplayPlan:
+    """The steps of ``connection``; RecordingError naming the file and line of an update that does
+    not fit the page recorded before it (a damaged or hand-edited recording)."""
     chosen = choose_connection(recording, connection)
     return ReplayPlan(
         recording=recording.path,
         connection=chosen.id,
         url_path=chosen.url_path,
-        steps=tuple(_steps(chosen)),
+        steps=tuple(_steps(chosen, recording.path)),
     )
 
 
@@ -102,14 +104,14 @@ def choose_connection(recording: Recording, connection: int | None = None) -> Re
     return max(candidates, key=lambda candidate: (len(candidate.client_messages), candidate.id))
 
 
-def _steps(connection: RecordedConnection) -> list[ReplayStep]:
+def _steps(connection: RecordedConnection, recording: Path) -> list[ReplayStep]:
     model: Model = {}
-    groups: list[tuple[RecordedMessage | None, list[dict[str, Any]]]] = [(None, [])]
+    groups: list[tuple[RecordedMessage | None, list[RecordedMessage]]] = [(None, [])]
     for message in connection.messages:
         if message.direction == "to_server":
             groups.append((message, []))
         elif message.payload.get("type") == "layout-update":
-            groups[-1][1].append(message.payload)
+            groups[-1][1].append(message)
 
     steps = []
     for number, (client_message, updates) in enumerate(groups):
@@ -117,18 +119,45 @@ def _steps(connection: RecordedConnection) -> list[ReplayStep]:
             name, on_page = f"{number:02d} connect {connection.url_path}", True
         else:
             name, on_page = _describe_event(number, client_message.payload, model)
-        for update in updates:  # a copy: the model is patched in place and must not alter the recording
-            apply_layout_update(model, {**update, "model": copy.deepcopy(update["model"])})
+        for update in updates:
+            problem = _update_problem(model, update.payload)
+            if problem is not None:
+                raise RecordingError(f"{recording}:{update.line}: {problem}; the recording is damaged")
+            # a copy: the model is patched in place and must not alter the recording
+            apply_layout_update(model, {**update.payload, "model": copy.deepcopy(update.payload["model"])})
         steps.append(
             ReplayStep(
                 number=number,
                 name=name,
                 message=None if client_message is None else client_message.payload,
                 target_on_page=on_page,
-                expected=_expected_parts(model, updates),
+                expected=_expected_parts(model, [update.payload for update in updates]),
             )
         )
     return steps
+
+
+def _update_problem(model: Model, update: dict[str, Any]) -> str | None:
+    """Why ``update`` cannot apply to the page recorded so far, or None.
+
+    ``read_recording`` checked the message's form (a JSON pointer ``path``, a ``model`` object);
+    here the path must name a part the page has, and the model must be elements a replay can read.
+    """
+    path = str(update["path"])
+    if path and node_at(model, path) is None:
+        return f"the layout-update's path {path} is not a part of the page recorded before it"
+    for element in walk(update["model"]):
+        if not isinstance(element.get("children", []), list):
+            return "the layout-update's model has children that are not a list"
+        handlers = element.get("eventHandlers", {})
+        if not isinstance(handlers, dict) or not all(
+            isinstance(handler, dict) and isinstance(handler.get("target"), str)
+            for handler in handlers.values()
+        ):
+            return "the layout-update's model has event handlers without a string target"
+        if not isinstance(element.get("attributes", {}), dict):
+            return "the layout-update's model has attributes that are not an object"
+    return None
 
 
 def _expected_parts(model: Model, updates: list[dict[str, Any]]) -> tuple[ExpectedPart, ...]:

@@ -17,7 +17,9 @@ Patches:
   connection; the warning is about ASGI servers and means nothing here.
 - :func:`serve_layout` (in place of ReactPy's) and :func:`make_send_recv_callbacks` - the
   connection loop. Client messages are checked by a :class:`StreamGuard` (ReactPy let a malformed
-  frame close the connection); updates are sent with orjson; and the tab's UI state is recovered
+  frame close the connection, and logged every event for a handler the page does not have; such
+  events are now refused at receipt, with rate-limited log lines); a connection closed for a frame
+  over the size cap is logged; updates are sent with orjson; and the tab's UI state is recovered
   (``state_recovery.py``): the snapshot is loaded before the first render and saved after renders
   and when the connection closes, while the layout still exists. Events are delivered through
   :func:`_incoming_loop` so that ``observability/`` can name the connection's log lines and, when
@@ -78,7 +80,7 @@ from heavy_stack.observability.tracing import DeliverEvent
 from heavy_stack.realtime.recording import recorder_of
 from heavy_stack.realtime.recovery_service import open_tab_recovery
 from heavy_stack.realtime.state_recovery import TabRecovery, restore_state
-from heavy_stack.realtime.stream_guard import StreamGuard, StreamLimits
+from heavy_stack.realtime.stream_guard import StreamGuard, StreamLimits, log_if_closed_for_size
 from heavy_stack.realtime.tab_identity import connection_request
 
 _ORIGINAL_HOOK_STATE = life_cycle_hook_module._HOOK_STATE
@@ -166,7 +168,11 @@ def make_send_recv_callbacks(socket: WebSocketConnection) -> tuple[SendCoroutine
         await socket.send(orjson.dumps(value).decode())
 
     async def recv() -> Any:
-        data = await socket.recv()
+        try:
+            data = await socket.recv()
+        except BaseException:  # a frame over the size cap surfaces here as a cancellation
+            log_if_closed_for_size(socket)
+            raise
         if data is None:
             raise Stop()
         return data
@@ -197,7 +203,8 @@ async def serve_layout(
 
     async def checked_recv() -> LayoutEventMessage:
         while True:
-            event = guard.accept(await recv())
+            # Handlers are checked at receipt: ReactPy would log each unknown one, unrate-limited.
+            event = guard.accept(await recv(), layout._event_handlers)
             if event is not None:
                 if recorder is not None and recording is not None:
                     recorder.record_message(recording, "to_server", event)

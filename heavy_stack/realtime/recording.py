@@ -9,10 +9,12 @@ A recording is what ``heavy record`` (or ``HEAVY_STACK_RECORD_FILE``) writes and
     {"kind": "message", "connection": 1, "timestamp": 1764162000.3, "direction": "to_server", "payload": {}}
     {"kind": "close", "connection": 1, "timestamp": 1764162009.9}
 
-``timestamp`` is seconds since the Unix epoch; ``payload`` is the ReactPy message as sent
-(``layout-update`` to the client, ``layout-event`` to the server). Each line is written with one
-``write`` and no buffering, so a crash or Ctrl+C loses at most the line being written, and readers
-skip such a truncated last line. Starting again on an existing recording appends to it.
+``timestamp`` is seconds since the Unix epoch; ``payload`` is the ReactPy message: a
+``layout-update`` as sent to the client, or a ``layout-event`` as the server accepted it (after the
+stream guard, so only ``type``, ``target`` and ``data``; refused messages are not recorded). Each
+line is written with one ``write`` and no buffering, so a crash or Ctrl+C loses at most the line
+being written, and readers skip such a truncated last line. Starting again on an existing
+recording appends to it.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class RecordedMessage:
     timestamp: float
     direction: Direction
     payload: dict[str, Any]
+    line: int
+    """Its line in the recording file, for messages about it."""
 
 
 @dataclass
@@ -112,7 +116,7 @@ def read_recording(path: Path) -> Recording:
             connection.closed_at = record["timestamp"]
         else:
             connection.messages.append(
-                RecordedMessage(record["timestamp"], record["direction"], record["payload"])
+                RecordedMessage(record["timestamp"], record["direction"], record["payload"], line_number)
             )
     return Recording(path=path, header=header, connections=connections)
 
@@ -120,13 +124,13 @@ def read_recording(path: Path) -> Recording:
 def _parse(content: bytes, path: Path) -> tuple[dict[str, Any], list[tuple[int, dict[str, Any]]]]:
     """The header and the validated records with their line numbers (a truncated last line is dropped)."""
     lines = content.split(b"\n")
-    if not content.endswith(b"\n"):
-        lines = lines[:-1]  # an unfinished last line: the process stopped while writing it
-    else:
-        lines.pop()  # the empty string after the final newline
-    if not lines:
+    if not content.strip():
         raise RecordingError(f"{path} is empty, not a Heavy Stack recording; {_MAKE_ONE}")
-    header = _header(lines[0], path)
+    if not content.endswith(b"\n") and len(lines) > 1:
+        lines.pop()  # an unfinished last line: the process stopped while writing it
+    elif content.endswith(b"\n"):
+        lines.pop()  # the empty string after the final newline
+    header = _header(lines[0], path)  # a file of one line without a newline is checked as a header
     records = []
     for line_number, line in enumerate(lines[1:], start=2):
         problem = None
@@ -174,6 +178,27 @@ def _record_problem(record: Any) -> str | None:
             return f"direction must be one of {', '.join(DIRECTIONS)}"
         if not isinstance(record.get("payload"), dict):
             return "the payload is not a JSON object"
+        return _payload_problem(record["direction"], record["payload"])
+    return None
+
+
+def _payload_problem(direction: Direction, payload: dict[str, Any]) -> str | None:
+    """What a replay could not use in a message (it would fail far from the cause otherwise)."""
+    if direction == "to_server":
+        if (
+            payload.get("type") != "layout-event"
+            or not isinstance(payload.get("target"), str)
+            or not isinstance(payload.get("data"), list)
+        ):
+            return "a client message must be a layout-event with a string target and a data list"
+        return None
+    if payload.get("type") != "layout-update":
+        return None  # replays only read layout-updates
+    update_path = payload.get("path")
+    if not isinstance(update_path, str) or not (update_path == "" or update_path.startswith("/")):
+        return f"the layout-update's path {update_path!r} is not a JSON pointer such as /children/0"
+    if not isinstance(payload.get("model"), dict):
+        return "the layout-update has no model object"
     return None
 
 
@@ -208,7 +233,11 @@ class SessionRecorder:
         """Write the header into a new file, or check an existing one; the highest connection number."""
         self._file.seek(0)
         content = self._file.read()
-        if not content:
+        records = _parse(content, self.path)[1] if content else []  # refuses a non-recording untouched
+        if not content.endswith(b"\n"):  # a line cut short by a crash: drop it, keep the rest
+            content = content[: content.rfind(b"\n") + 1]
+            os.ftruncate(self._file.fileno(), len(content))
+        if not content:  # a new file, or one whose header line was cut short of its newline
             self._write(
                 {
                     "format": FORMAT_NAME,
@@ -217,9 +246,6 @@ class SessionRecorder:
                 }
             )
             return 0
-        if not content.endswith(b"\n"):  # a line cut short by a crash: drop it, keep the rest
-            os.ftruncate(self._file.fileno(), content.rfind(b"\n") + 1)
-        _, records = _parse(content, self.path)
         return max((record["connection"] for _, record in records), default=0)
 
     def open_connection(self, path: str, query: str) -> int:
@@ -279,11 +305,13 @@ def record_streams(app: Sanic[Any, Any], path: Path) -> None:
 
     The recorder sits on ``app.ctx``; the hook that feeds it is a ReactPy patch
     (``realtime/reactpy_patches.py``), which costs nothing for apps that do not record.
+    ``create_app`` leaves state recovery out of an app that records: recorded tabs start fresh,
+    as replays do.
     """
 
     async def start_recording(app: Sanic[Any, Any]) -> None:
         setattr(app.ctx, _RECORDER_ATTRIBUTE, SessionRecorder(path))
-        logger.info("recording every stream connection into %s", path)
+        logger.info("recording every stream connection into %s (state recovery is off while recording)", path)
 
     async def stop_recording(app: Sanic[Any, Any]) -> None:
         recorder = recorder_of(app)

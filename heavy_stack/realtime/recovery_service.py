@@ -1,8 +1,11 @@
-"""Wires state recovery into the app: the state store, the per-browser cookie, and what a new
-connection needs to open its :class:`~heavy_stack.realtime.state_recovery.TabRecovery`."""
+"""Wires state recovery into the app: the state store, the per-browser cookie, the periodic sweep
+of expired snapshots, and what a new connection needs to open its
+:class:`~heavy_stack.realtime.state_recovery.TabRecovery`."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 from typing import Any
@@ -27,6 +30,8 @@ from heavy_stack.realtime.tab_identity import give_browser_an_id, state_key_for
 
 logger = logging.getLogger(__name__)
 
+SWEEP_INTERVAL_SECONDS = 600.0
+
 
 def create_state_store(
     settings: Settings, sessionmaker: SessionMaker, redis: Redis | None
@@ -49,7 +54,14 @@ def create_state_store(
     return PostgresStateStore(sessionmaker, signing_key, limits)
 
 
-def register_state_recovery(app: Sanic[Any, Any], settings: Settings) -> None:
+def register_state_recovery(
+    app: Sanic[Any, Any], settings: Settings, *, sweep_interval_seconds: float = SWEEP_INTERVAL_SECONDS
+) -> None:
+    """The store (opened at server start), the browser cookie, saves at shutdown and the sweeper.
+
+    Expired snapshots are never served (the expiry is sealed in), but a SQL table keeps them until
+    they are deleted: each worker sweeps them every ``sweep_interval_seconds``.
+    """
     secure_cookie = not settings.is_dev
 
     async def open_state_store(app: Sanic[Any, Any]) -> None:
@@ -60,6 +72,16 @@ def register_state_recovery(app: Sanic[Any, Any], settings: Settings) -> None:
         )
         if app.ctx.state_store is not None:
             logger.info("state recovery on (%s)", type(app.ctx.state_store).__name__)
+            app.ctx.state_sweeper = asyncio.create_task(
+                _sweep_expired_snapshots(app.ctx.state_store, sweep_interval_seconds)
+            )
+
+    async def stop_sweeping(app: Sanic[Any, Any]) -> None:
+        sweeper: asyncio.Task[None] | None = getattr(app.ctx, "state_sweeper", None)
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
 
     async def identify_browser(request: Request, response: BaseHTTPResponse) -> None:
         give_browser_an_id(request, response, secure=secure_cookie)
@@ -73,10 +95,23 @@ def register_state_recovery(app: Sanic[Any, Any], settings: Settings) -> None:
         await wait_for_saves()
 
     app.register_listener(open_state_store, "before_server_start")  # after the databases open
+    app.register_listener(stop_sweeping, "before_server_stop")
     app.register_listener(save_open_tabs, "before_server_stop")
     # Stop listeners run in reverse order of registration: this one before the pools close.
     app.register_listener(finish_saves, "after_server_stop")
     app.register_middleware(identify_browser, "response")
+
+
+async def _sweep_expired_snapshots(store: StateStore, interval_seconds: float) -> None:
+    while True:
+        try:
+            swept = await store.sweep_expired()
+        except Exception:
+            logger.exception("sweeping expired UI state snapshots failed; trying again later")
+        else:
+            if swept:
+                logger.info("swept %d expired UI state snapshots", swept)
+        await asyncio.sleep(interval_seconds)
 
 
 async def open_tab_recovery(request: Request | None) -> TabRecovery | None:

@@ -5,7 +5,8 @@
   by every worker and host on the database (the default).
 - :class:`RedisStateStore`: when ``REDIS_URL`` is set.
 
-Entries expire (``STATE_TTL_SECONDS``) and have a size cap (``STATE_MAX_BYTES``). Every entry is
+Entries expire (``STATE_TTL_SECONDS``) and have a size cap (``STATE_MAX_BYTES``), checked when
+saving and again when loading (the cap may have been lowered since). Every entry is
 authenticated: its bytes carry an HMAC over the entry's key, its expiry and its payload, made
 with a key derived from ``SECRET_KEY``. A snapshot changed in the store, or copied under another
 tab's key, fails the check and is refused (:class:`RefusedSnapshot`), so the tab starts fresh.
@@ -73,6 +74,11 @@ class StateStore(abc.ABC):
             return None
         if len(sealed) < _MAC_BYTES + _HEADER.size:
             raise RefusedSnapshot("truncated entry")
+        size = len(sealed) - _MAC_BYTES - _HEADER.size
+        if size > self.limits.max_bytes:  # saved before the cap was lowered, or written by someone else
+            raise RefusedSnapshot(
+                f"{size} bytes is over the {self.limits.max_bytes}-byte cap (STATE_MAX_BYTES)"
+            )
         mac, body = sealed[:_MAC_BYTES], sealed[_MAC_BYTES:]
         if not hmac.compare_digest(mac, self._mac(key, body)):
             raise RefusedSnapshot("authentication failed (altered, or saved for another tab or session)")

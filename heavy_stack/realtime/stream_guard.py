@@ -2,22 +2,26 @@
 ReactPy sees it.
 
 ReactPy 1.1.0 trusts its client: a frame that is not JSON, or an event without a ``target``,
-raises inside the connection and closes it, and a flood of events starts one task per event.
-Here each message is parsed and checked (a ``layout-event`` with a string ``target`` and a list of
-``data``), and events beyond a per-connection rate (a token bucket) are dropped. Refused messages
-are logged, at most one line per kind per ``LOG_INTERVAL_SECONDS`` per connection, so a hostile
-client cannot flood the log either. Frames over ``STREAM_MAX_MESSAGE_BYTES`` are refused by the
-websocket layer itself, which closes that connection with code 1009.
+raises inside the connection and closes it, a flood of events starts one task per event, and an
+event for a handler the page does not have logs a line every time. Here each message is parsed and
+checked (a ``layout-event`` with a string ``target`` and a list of ``data``), events beyond a
+per-connection rate (a token bucket) are dropped, and so are events for handlers the page does
+not have. Refused messages are logged, at most one line per kind per ``LOG_INTERVAL_SECONDS`` per
+connection, so a hostile client cannot flood the log either. Frames over
+``STREAM_MAX_MESSAGE_BYTES`` are refused by the websocket layer itself, which closes that
+connection with code 1009 without a word; :func:`log_if_closed_for_size` says why.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from websockets.frames import CloseCode
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +48,12 @@ class StreamGuard:
     def __post_init__(self) -> None:
         self._tokens = float(self.limits.event_burst)
 
-    def accept(self, raw: Any) -> dict[str, Any] | None:
-        """The event to deliver, or None when the message is refused (and logged)."""
+    def accept(self, raw: Any, targets: Container[str]) -> dict[str, Any] | None:
+        """The event to deliver, or None when the message is refused (and logged).
+
+        ``targets`` are the ids of the page's current event handlers: an event for any other
+        target would only make ReactPy log a line of its own, on every such event.
+        """
         if isinstance(raw, str | bytes):
             try:
                 message = orjson.loads(raw)
@@ -68,6 +76,8 @@ class StreamGuard:
             return self._refuse("malformed-event", "an event without a valid target and data list")
         if not self._take_token():
             return self._refuse("flood", "events beyond the rate limit (STREAM_MAX_EVENTS_PER_SECOND)")
+        if target not in targets:
+            return self._refuse("unknown-target", "an event for a handler the page does not have")
         return {"type": "layout-event", "target": target, "data": data}
 
     def _take_token(self) -> bool:
@@ -95,3 +105,17 @@ class StreamGuard:
     @property
     def refused(self) -> dict[str, int]:
         return dict(self._refused)
+
+
+def log_if_closed_for_size(socket: Any) -> None:
+    """Log why the websocket layer closed ``socket`` if it was a frame over the size cap (code 1009).
+
+    Sanic's websocket (``ws_proto`` is its ``websockets`` protocol) closes the connection by itself
+    and the handler only sees itself cancelled, so without this nothing says why a client lost it.
+    """
+    close = getattr(getattr(socket, "ws_proto", None), "close_sent", None)
+    if close is not None and close.code == CloseCode.MESSAGE_TOO_BIG:
+        logger.warning(
+            "stream: closed a connection with code 1009: %s (the cap is STREAM_MAX_MESSAGE_BYTES)",
+            close.reason,
+        )

@@ -117,6 +117,8 @@ class TestHeavyBench:
 async def test_state_recovery_benchmark_reports_both_sides_and_the_ratios() -> None:
     results = await state_recovery.measure(clicks=20, connections=10)
 
+    assert results["recovery_off"]["state_recovery"] is False, "off is HEAVY_STACK_STATE_RECOVERY=false"
+    assert results["recovery_on"]["state_recovery"] is True
     for side in ("recovery_off", "recovery_on"):
         assert results[side]["samples"] == 20
         assert results[side]["p50_ms"] > 0

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 from reactpy import component, html, use_state
 
@@ -110,6 +113,32 @@ class TestHeavyLoadTestRefusesBadInput:
         )
 
         assert_one_line_error(result, "has no connection 9 (it has: 1)")
+        assert result.returncode == 2
+
+    @pytest.mark.parametrize(
+        ("damage", "problem"),
+        [
+            (lambda payload: payload.pop("model"), "the layout-update has no model object"),
+            (
+                lambda payload: payload.update(path="/children/9"),
+                "the layout-update's path /children/9 is not a part of the page",
+            ),
+        ],
+        ids=["update-without-model", "update-at-a-bad-path"],
+    )
+    def test_a_recording_with_a_damaged_message(
+        self, tmp_path: Path, damage: Callable[[dict[str, Any]], object], problem: str
+    ) -> None:
+        lines = DEMO_RECORDING.read_bytes().splitlines(keepends=True)
+        record = orjson.loads(lines[3])  # line 4: the second update of the landing page
+        damage(record["payload"])
+        lines[3] = orjson.dumps(record) + b"\n"
+        damaged = tmp_path / "damaged.jsonl"
+        damaged.write_bytes(b"".join(lines))
+
+        result = run_heavy(load_test(tmp_path, "--recording", str(damaged)), {}, tmp_path)
+
+        assert_one_line_error(result, f"{damaged}:4: {problem}", "damaged")
         assert result.returncode == 2
 
     def test_help_describes_every_option(self, tmp_path: Path) -> None:

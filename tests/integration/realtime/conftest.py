@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from reactpy import component, html, use_state
 
 from heavy_stack.app_factory import create_app
+from heavy_stack.backend.sessions import SESSION_COOKIE
 from heavy_stack.config import Settings
 from heavy_stack.frontend.reactpy_util import heavy_event
 from heavy_stack.frontend.state import register_recoverable_type, use_server_only_state
@@ -73,11 +74,17 @@ class Tab:
     tab_id: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     browser_id: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
-    def open(self, base_url: str, *, with_router: bool = False) -> StreamClientContext:
+    def open(
+        self, base_url: str, *, with_router: bool = False, session_id: str | None = None
+    ) -> StreamClientContext:
+        """Connect as this tab; ``session_id`` sends a login session cookie too (signed in)."""
+        cookie = f"{BROWSER_COOKIE}={self.browser_id}"
+        if session_id is not None:
+            cookie += f"; {SESSION_COOKIE}={session_id}"
         return StreamClient.open(
             base_url,
             query=f"{TAB_QUERY_PARAMETER}={self.tab_id}",
-            headers={"cookie": f"{BROWSER_COOKIE}={self.browser_id}"},
+            headers={"cookie": cookie},
             with_router=with_router,
         )
 

@@ -64,21 +64,50 @@ class TestBadMessages:
             await assert_healthy(base_url)
 
         logged = " ".join(record.getMessage() for record in caplog.records)
-        assert "stream: dropped" in logged or "Ignored event" in logged
+        assert "stream: dropped" in logged
+        assert "Ignored event" not in logged, "refused before ReactPy sees it"
+
+
+class TestUnknownTargets:
+    async def test_a_flood_of_unknown_targets_logs_one_line_and_the_server_goes_on(
+        self, base_url: str, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        unknown = BAD_MESSAGES["event for an unknown target"].decode()
+        with caplog.at_level(logging.INFO):
+            async with Tab().open(base_url) as client:
+                await client.wait_for_element("change")
+
+                await asyncio.gather(*(client.websocket.send(unknown) for _ in range(80)))
+
+                await assert_still_works(client)
+            await assert_healthy(base_url)
+
+        messages = [record.getMessage() for record in caplog.records]
+        assert [m for m in messages if "handler the page does not have" in m] == [
+            "stream: dropped an event for a handler the page does not have (1 so far on this connection)"
+        ]
+        assert not [m for m in messages if "Ignored event" in m]
 
 
 class TestOversizedFrames:
-    async def test_an_oversized_frame_closes_only_that_connection(self, base_url: str) -> None:
-        async with Tab().open(base_url) as client:
-            await client.wait_for_element("change")
+    async def test_an_oversized_frame_closes_only_that_connection_and_says_why(
+        self, base_url: str, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.stream_guard"):
+            async with Tab().open(base_url) as client:
+                await client.wait_for_element("change")
 
-            await client.websocket.send("x" * 10_000)
+                await client.websocket.send("x" * 10_000)
 
-            with pytest.raises(ConnectionClosed) as closed:
-                await asyncio.wait_for(client.websocket.recv(), 10)
-            assert closed.value.rcvd is not None
-            assert closed.value.rcvd.code == 1009  # message too big
-        await assert_healthy(base_url)
+                with pytest.raises(ConnectionClosed) as closed:
+                    await asyncio.wait_for(client.websocket.recv(), 10)
+                assert closed.value.rcvd is not None
+                assert closed.value.rcvd.code == 1009  # message too big
+            await assert_healthy(base_url)
+
+        [warning] = [r.getMessage() for r in caplog.records if "code 1009" in r.getMessage()]
+        assert "frame with 10000 bytes exceeds limit of 4096 bytes" in warning
+        assert "STREAM_MAX_MESSAGE_BYTES" in warning
 
 
 class TestFloods:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from http.cookies import SimpleCookie
 from typing import Any
 
+import httpx
 import pytest
 from reactpy import component, html, use_state
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from heavy_stack.app_factory import create_app
+from heavy_stack.backend.sessions import SESSION_COOKIE
 from heavy_stack.config import Settings
 from heavy_stack.frontend.types import Component
-from heavy_stack.realtime.state_store import PostgresStateStore, SnapshotLimits
+from heavy_stack.realtime.state_store import PostgresStateStore, SnapshotLimits, StateStore
 from heavy_stack.realtime.stream_client import StreamClient
 from heavy_stack.realtime.tab_identity import state_key
 from tests.integration.realtime.conftest import StatefulPage, Tab, change_state
@@ -107,6 +111,94 @@ class TestRecovery:
 
             async with tab.open(base_url) as client:
                 await assert_fresh(client)
+
+
+async def sign_up(base_url: str) -> str:
+    """A new account, signed in over HTTP as a browser would; its login session id."""
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        response = await http.post(
+            "/auth/signup",
+            data={
+                "email": f"tab-{uuid.uuid4().hex[:10]}@example.com",
+                "password": "a perfectly fine password",
+                "display_name": "Tab",
+            },
+        )
+    assert response.status_code == 303
+    cookies = SimpleCookie()
+    for header in response.headers.get_list("set-cookie"):
+        cookies.load(header)
+    return cookies[SESSION_COOKIE].value
+
+
+async def log_out(base_url: str, session_id: str) -> None:
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        response = await http.post("/auth/logout", headers={"cookie": f"{SESSION_COOKIE}={session_id}"})
+    assert response.status_code == 303
+
+
+class TestSignedInUsers:
+    async def test_after_logout_the_same_tab_starts_fresh(self, serve_stateful: Callable[..., Any]) -> None:
+        tab = Tab()
+        async with serve_stateful() as base_url:
+            session_id = await sign_up(base_url)
+            async with tab.open(base_url, session_id=session_id) as client:
+                await change_state(client)
+            async with tab.open(base_url, session_id=session_id) as client:
+                await assert_recovered(client)  # the same user gets it back
+
+            await log_out(base_url, session_id)
+
+            async with tab.open(base_url, session_id=session_id) as client:  # the browser's stale cookie
+                await assert_fresh(client)
+            async with tab.open(base_url) as client:
+                await assert_fresh(client)
+
+    async def test_another_user_in_the_same_tab_starts_fresh(
+        self, serve_stateful: Callable[..., Any]
+    ) -> None:
+        tab = Tab()
+        async with serve_stateful() as base_url:
+            first_user, second_user = await sign_up(base_url), await sign_up(base_url)
+            async with tab.open(base_url, session_id=first_user) as client:
+                await change_state(client)
+
+            async with tab.open(base_url, session_id=second_user) as client:
+                await assert_fresh(client)
+            async with tab.open(base_url, session_id=first_user) as client:
+                await assert_recovered(client)
+
+
+class TestSnapshotWrites:
+    async def test_typing_is_saved_a_few_times_not_once_per_keystroke(
+        self, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        typed = "twenty keys, quickly"
+        saved: list[bytes] = []
+        tab = Tab()
+        app = create_app(settings, name="recovery_coalesced_writes", root=StatefulPage)
+        async with serve_in_process(app) as base_url:
+            store: StateStore = app.ctx.state_store
+            save = store.save
+
+            async def counted_save(key: str, payload: bytes) -> None:
+                saved.append(payload)
+                await save(key, payload)
+
+            monkeypatch.setattr(store, "save", counted_save)
+            async with tab.open(base_url) as client:
+                await client.wait_for_element("text")
+                for length in range(1, len(typed) + 1):  # a fast typist: 20 keys a second
+                    await client.type_text("text", typed[:length])
+                    await asyncio.sleep(0.05)
+                await client.wait_for_text("echo", typed)
+            async with tab.open(base_url) as client:  # waits for the closed connection's last save
+                await client.wait_for_text("echo", typed)
+            saves = len(saved)
+
+        assert len(typed) == 20
+        assert 1 <= saves <= 4, f"{saves} snapshot writes for 20 keystrokes"
+        assert typed.encode() in saved[-1]
 
 
 class TestRestoredValuesThatNoLongerFit:
@@ -254,6 +346,25 @@ class TestRefusedSnapshots:
                 await assert_a_second_connection_is_healthy(base_url)
 
         assert [r for r in caplog.records if "refused a stored snapshot (expired)" in r.getMessage()]
+
+    async def test_a_snapshot_over_a_lowered_cap_is_refused_and_the_tab_starts_fresh(
+        self, serve_stateful: Callable[..., Any], caplog: pytest.LogCaptureFixture
+    ) -> None:
+        tab = Tab()
+        async with serve_stateful() as base_url, tab.open(base_url) as client:
+            await client.wait_for_element("text")
+            await client.type_text("text", "x" * 2000)
+            await client.wait_for_text("echo", "x" * 2000)
+
+        with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.state_recovery"):
+            async with serve_stateful(state_max_bytes=1024) as base_url:
+                async with tab.open(base_url) as client:
+                    await assert_fresh(client)
+                await assert_a_second_connection_is_healthy(base_url)
+
+        refusals = [r.getMessage() for r in caplog.records if "refused a stored snapshot" in r.getMessage()]
+        assert len(refusals) == 1
+        assert "over the 1024-byte cap (STATE_MAX_BYTES)" in refusals[0]
 
     async def test_an_oversized_snapshot_is_not_kept(
         self, serve_stateful: Callable[..., Any], caplog: pytest.LogCaptureFixture

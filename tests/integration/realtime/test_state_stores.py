@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
 import pytest
 from redis.asyncio import Redis
+from sanic import HTTPResponse, Request, Sanic, empty
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from heavy_stack.backend.data.db_connection import make_sessionmaker
+from heavy_stack.backend.lifecycle import register_database_lifecycle
+from heavy_stack.config import Settings
+from heavy_stack.realtime.recovery_service import register_state_recovery
 from heavy_stack.realtime.state_store import (
     MemoryStateStore,
     PostgresStateStore,
@@ -22,6 +27,7 @@ from heavy_stack.realtime.state_store import (
     StateStore,
 )
 from tests.support.external_services import require_external_redis
+from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
 
@@ -83,6 +89,17 @@ class TestStateStores:
         with pytest.raises(SnapshotTooLarge):
             await store.save(unique_key(), b"x" * 2000)
 
+    async def test_an_entry_over_a_lowered_cap_is_refused_on_load(self, make_store: MakeStore) -> None:
+        store = make_store(SnapshotLimits(max_bytes=4096))
+        key = unique_key()
+        await store.save(key, b"x" * 2000)
+
+        store.limits = SnapshotLimits(max_bytes=1024)  # STATE_MAX_BYTES lowered since it was saved
+
+        with pytest.raises(RefusedSnapshot) as refused:
+            await store.load(key)
+        assert refused.value.reason == "2000 bytes is over the 1024-byte cap (STATE_MAX_BYTES)"
+
     async def test_delete(self, make_store: MakeStore) -> None:
         store = make_store(SnapshotLimits())
         key = unique_key()
@@ -110,3 +127,45 @@ class TestPostgresStateStore:
                 )
                 == 0
             )
+
+
+async def snapshot_count(sql_engine: AsyncEngine, key: str) -> int:
+    async with sql_engine.connect() as connection:
+        count = await connection.scalar(
+            text("SELECT count(*) FROM ui_state_snapshots WHERE key = :k"), {"k": key}
+        )
+    return int(count or 0)
+
+
+async def wait_until_swept(sql_engine: AsyncEngine, key: str) -> None:
+    async with asyncio.timeout(10):
+        while await snapshot_count(sql_engine, key):  # noqa: ASYNC110 (polling another system)
+            await asyncio.sleep(0.05)
+
+
+async def answer_empty(_request: Request) -> HTTPResponse:
+    return empty()
+
+
+class TestRegisteredStateRecovery:
+    async def test_the_app_sweeps_expired_snapshots_while_it_runs_and_stops_sweeping_at_shutdown(
+        self, settings: Settings, sql_engine: AsyncEngine
+    ) -> None:
+        app = Sanic("state_sweeper", configure_logging=False)
+        app.add_route(answer_empty, "/")  # Sanic serves no app without a route
+        register_database_lifecycle(app, settings)
+        register_state_recovery(app, settings, sweep_interval_seconds=0.1)
+        sessionmaker = make_sessionmaker(sql_engine)
+        expired = PostgresStateStore(sessionmaker, SIGNING_KEY, SnapshotLimits(ttl=timedelta(seconds=-5)))
+        current = PostgresStateStore(sessionmaker, SIGNING_KEY, SnapshotLimits())
+        first, second, kept = unique_key(), unique_key(), unique_key()
+
+        async with serve_in_process(app):
+            await current.save(kept, b"still valid")
+            await expired.save(first, b"x")
+            await wait_until_swept(sql_engine, first)
+            await expired.save(second, b"x")  # only a later sweep can remove this one
+            await wait_until_swept(sql_engine, second)
+
+        assert app.ctx.state_sweeper.cancelled()
+        assert await snapshot_count(sql_engine, kept) == 1

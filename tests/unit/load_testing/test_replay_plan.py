@@ -137,3 +137,32 @@ class TestSteps:
 
         assert first.steps == second.steps
         assert recording.connections[1].messages == messages_before
+
+
+class TestDamagedRecordings:
+    @pytest.mark.parametrize(
+        ("bad_update", "problem"),
+        [
+            (update("/children/7", {"tagName": "p"}), "path /children/7 is not a part of the page"),
+            (update("/no/such/part", {"tagName": "p"}), "path /no/such/part is not a part of the page"),
+            (
+                update("/children/1", {"tagName": "p", "eventHandlers": {"on_click": {}}}),
+                "event handlers without a string target",
+            ),
+            (update("/children/1", {"tagName": "p", "children": "text"}), "children that are not a list"),
+        ],
+    )
+    def test_an_update_that_does_not_fit_the_page_names_its_line(
+        self, tmp_path: Path, bad_update: dict[str, Any], problem: str
+    ) -> None:
+        session = clicking_session(1)
+        session.append(("to_client", bad_update))  # line 8: after the header, the open and five messages
+        path = write_recording(tmp_path / "r.jsonl", session)
+
+        with pytest.raises(RecordingError) as error:
+            load_replay_plan(path)
+
+        message = str(error.value)
+        assert "\n" not in message
+        assert message.startswith(f"{path}:8: ")
+        assert problem in message

@@ -93,6 +93,27 @@ class TestSessionRecorder:
         assert_one_line(error, "not a Heavy Stack recording")
         assert path.read_text() == "my notes\n", "nothing is lost"
 
+    def test_refuses_a_one_line_file_without_a_newline_and_leaves_it_alone(self, tmp_path: Path) -> None:
+        path = tmp_path / "data.json"
+        path.write_bytes(b'{"a": 1}')
+
+        with pytest.raises(RecordingError) as error:
+            SessionRecorder(path)
+
+        assert_one_line(error, "not a Heavy Stack recording")
+        assert path.read_bytes() == b'{"a": 1}', "nothing is lost"
+
+    def test_a_header_cut_short_of_its_newline_is_written_again(self, tmp_path: Path) -> None:
+        path = tmp_path / "session.jsonl"
+        path.write_bytes(orjson.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION}))
+
+        record_one_click(path)
+
+        assert [message.payload for message in read_recording(path).connections[1].messages] == [
+            UPDATE,
+            EVENT,
+        ]
+
     def test_a_second_recorder_on_the_same_file_is_refused(self, tmp_path: Path) -> None:
         path = tmp_path / "session.jsonl"
         recorder = SessionRecorder(path)
@@ -143,6 +164,74 @@ class TestReadRecording:
             read_recording(path)
 
         assert_one_line(error, str(path), "not a Heavy Stack recording", "heavy record")
+
+    @pytest.mark.parametrize(
+        "content", [b'{"a":1}', b"\x89PNG\x00\x01\x02", b"hello"], ids=["json", "binary", "text"]
+    )
+    def test_a_one_line_file_without_a_newline_is_not_called_empty(
+        self, tmp_path: Path, content: bytes
+    ) -> None:
+        path = tmp_path / "file.jsonl"
+        path.write_bytes(content)
+
+        with pytest.raises(RecordingError) as error:
+            read_recording(path)
+
+        assert_one_line(error, f"{path} is not a Heavy Stack recording", "heavy record")
+        assert "empty" not in str(error.value)
+
+    def test_an_empty_file_is_called_empty(self, tmp_path: Path) -> None:
+        path = tmp_path / "file.jsonl"
+        path.write_bytes(b"")
+
+        with pytest.raises(RecordingError) as error:
+            read_recording(path)
+
+        assert_one_line(error, f"{path} is empty")
+
+    @pytest.mark.parametrize(
+        ("direction", "payload", "problem"),
+        [
+            ("to_client", {"type": "layout-update", "path": ""}, "the layout-update has no model object"),
+            ("to_client", {"type": "layout-update", "model": {}}, "path None is not a JSON pointer"),
+            (
+                "to_client",
+                {"type": "layout-update", "path": "children/0", "model": {}},
+                "is not a JSON pointer",
+            ),
+            ("to_server", {"type": "layout-event", "data": []}, "a client message must be a layout-event"),
+            (
+                "to_server",
+                {"type": "layout-event", "target": "0:on_click"},
+                "with a string target and a data list",
+            ),
+            (
+                "to_server",
+                {"type": "reboot", "target": "x", "data": []},
+                "a client message must be a layout-event",
+            ),
+        ],
+    )
+    def test_a_message_a_replay_cannot_use_names_its_line(
+        self, tmp_path: Path, direction: str, payload: dict[str, object], problem: str
+    ) -> None:
+        path = tmp_path / "session.jsonl"
+        record_one_click(path)
+        lines = path.read_bytes().splitlines(keepends=True)
+        bad = {
+            "kind": "message",
+            "connection": 1,
+            "timestamp": 1.0,
+            "direction": direction,
+            "payload": payload,
+        }
+        lines.insert(3, orjson.dumps(bad) + b"\n")
+        path.write_bytes(b"".join(lines))
+
+        with pytest.raises(RecordingError) as error:
+            read_recording(path)
+
+        assert_one_line(error, f"{path}:4: ", problem, "damaged")
 
     def test_a_recording_of_another_format_version(self, tmp_path: Path) -> None:
         path = tmp_path / "future.jsonl"
