@@ -16,10 +16,10 @@ import tempfile
 from pathlib import Path
 
 from bench.click_client import idle_connection_memory
-from bench.results import write_results
+from bench.results import RESULTS_DIR, write_results
 from bench.server_process import BenchServerProcess
 from bench.servers import SERVERS
-from bench.stack_comparison import embedded_database, raise_open_file_limit, selected_servers
+from bench.stack_comparison import database_if_needed, raise_open_file_limit, selected_servers
 from bench.step_runner import StepRunner
 
 RESULTS_NAME = "idle-memory"
@@ -31,14 +31,14 @@ def measure(server_names: tuple[str, ...], rounds: int, connections: int) -> dic
     raise_open_file_limit(connections + 256)
     log_dir = Path(tempfile.mkdtemp(prefix="heavy-idle-memory-"))
     kib: dict[str, list[float]] = {server.name: [] for server in servers}
-    with StepRunner() as steps, embedded_database(steps) as database:
+    with StepRunner() as steps, database_if_needed(steps, servers) as database:
         for _round in range(rounds):
             for server in servers:
                 process = BenchServerProcess(
                     server,
                     log_dir,
-                    data_dir=database.data_dir if server.needs_database else None,
-                    user_id=database.user_id if server.needs_database else None,
+                    data_dir=database.data_dir if database and server.needs_database else None,
+                    user_id=database.user_id if database and server.needs_database else None,
                 )
                 process.start()
                 try:
@@ -50,7 +50,7 @@ def measure(server_names: tuple[str, ...], rounds: int, connections: int) -> dic
     return kib
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, results_dir: Path = RESULTS_DIR) -> Path:
     parser = argparse.ArgumentParser(prog="python -m bench.idle_memory", description=__doc__)
     parser.add_argument("--server", action="append", choices=[s.name for s in SERVERS], default=[])
     parser.add_argument("--rounds", type=int, default=3)
@@ -64,9 +64,12 @@ def main(argv: list[str] | None = None) -> None:
         ratio = f"  {median / baseline:.2f}x bare ReactPy" if baseline else ""
         print(f"{name:10} {median:7.2f} KiB per idle connection (median of {len(kib[name])}){ratio}")
     path = write_results(
-        RESULTS_NAME, {"connections": args.connections, "kib_per_connection": kib, "medians": medians}
+        RESULTS_NAME,
+        {"connections": args.connections, "kib_per_connection": kib, "medians": medians},
+        directory=results_dir,
     )
     print(f"written to {path}")
+    return path
 
 
 if __name__ == "__main__":

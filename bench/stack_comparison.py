@@ -135,7 +135,7 @@ def run_comparison(
     with (
         StepRunner() as steps,
         tempfile.TemporaryDirectory(prefix="heavy-bench-logs-") as log_folder,
-        _database_if_needed(steps, servers) as database,
+        database_if_needed(steps, servers) as database,
     ):
         for round_number in range(sizes.rounds):
             shift = round_number % len(servers)
@@ -328,9 +328,7 @@ def raise_open_file_limit(needed: int) -> None:
 
 
 @contextlib.contextmanager
-def _database_if_needed(
-    steps: StepRunner, servers: tuple[BenchServer, ...]
-) -> Iterator[BenchDatabase | None]:
+def database_if_needed(steps: StepRunner, servers: tuple[BenchServer, ...]) -> Iterator[BenchDatabase | None]:
     if not any(server.needs_database for server in servers):
         yield None
         return

@@ -25,7 +25,8 @@ def default_recordings_dir(settings: Settings) -> Path:
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Recording file; an existing recording is appended to.  "
-    "[default: HEAVY_STACK_RECORD_FILE, else HEAVY_STACK_DATA_DIR/recordings/session-<time>.jsonl, i.e. .heavy/recordings/ unless set]",
+    "[default: HEAVY_STACK_RECORD_FILE, else session-<time>.jsonl in "
+    "HEAVY_STACK_DATA_DIR/recordings/, i.e. .heavy/recordings/ unless set]",
 )
 @click.option("--host", help="Interface to listen on.  [default: HEAVY_STACK_HOST, else 127.0.0.1]")
 @click.option(

@@ -1,0 +1,21 @@
+"""bench.idle_memory runs its one step per server and round, and writes what it measured."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench import idle_memory
+
+
+def test_each_server_is_measured_once_per_round(tmp_path: Path) -> None:
+    path = idle_memory.main(
+        ["--server", "echo", "--server", "reactpy", "--rounds", "2", "--connections", "5"],
+        results_dir=tmp_path,
+    )
+
+    results = json.loads(path.read_text())
+    assert results["connections"] == 5
+    assert set(results["kib_per_connection"]) == {"echo", "reactpy"}
+    assert all(len(rounds) == 2 for rounds in results["kib_per_connection"].values())
+    assert set(results["medians"]) == {"echo", "reactpy"}
