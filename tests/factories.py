@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from uuid import UUID
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from heavy_stack.backend.data.db_connection import SessionMaker
 from heavy_stack.backend.data.model_managers.document_manager import DocumentManager
@@ -37,3 +41,27 @@ async def create_user_committed(sessionmaker: SessionMaker, *, display_name: str
         )
         await session.commit()
     return user.id
+
+
+async def insert_login_attempt_counters(
+    engine: AsyncEngine, windows_started_ago: dict[str, timedelta], *, failures: int = 3
+) -> None:
+    """Login throttle counters whose windows started that long ago (to test what a sweep keeps)."""
+    async with engine.begin() as connection:
+        for key, age in windows_started_ago.items():
+            await connection.execute(
+                text(
+                    "INSERT INTO login_attempts (key, window_started_at, failures) "
+                    "VALUES (:key, now() - CAST(:age AS interval), :failures)"
+                ),
+                {"key": key, "age": age, "failures": failures},
+            )
+
+
+async def login_attempt_counters(engine: AsyncEngine, *keys: str) -> set[str]:
+    """Which of ``keys`` still have a login throttle counter."""
+    async with engine.connect() as connection:
+        found = await connection.scalars(
+            text("SELECT key FROM login_attempts WHERE key = ANY(:keys)"), {"keys": list(keys)}
+        )
+        return set(found.all())

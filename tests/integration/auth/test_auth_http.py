@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 import pytest
 from sanic import Request
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
@@ -25,7 +24,7 @@ from heavy_stack.backend.data.db_connection import SessionMaker
 from heavy_stack.backend.login_throttle import ThrottleLimits
 from heavy_stack.backend.sessions import SESSION_COOKIE, PostgresSessionStore
 from heavy_stack.config import Settings, load_settings
-from tests.factories import create_user_committed
+from tests.factories import create_user_committed, insert_login_attempt_counters, login_attempt_counters
 from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
@@ -230,29 +229,16 @@ class TestSweeping:
         self, serve: Callable[..., Any], sql_engine: AsyncEngine
     ) -> None:
         stale, recent = f"address:stale-{uuid.uuid4().hex}", f"address:recent-{uuid.uuid4().hex}"
-        async with sql_engine.begin() as connection:
-            await connection.execute(
-                text(
-                    "INSERT INTO login_attempts (key, window_started_at, failures) VALUES "
-                    "(:stale, now() - interval '1 day', 20), (:recent, now(), 20)"
-                ),
-                {"stale": stale, "recent": recent},
-            )
+        await insert_login_attempt_counters(
+            sql_engine, {stale: timedelta(days=1), recent: timedelta(0)}, failures=20
+        )
 
         async with serve():
             async with asyncio.timeout(10):
-                while len(left := await counters(sql_engine, stale, recent)) == 2:  # noqa: ASYNC110 (polling the database)
+                while len(left := await login_attempt_counters(sql_engine, stale, recent)) == 2:  # noqa: ASYNC110 (polling the database)
                     await asyncio.sleep(0.05)
 
         assert left == {recent}
-
-
-async def counters(sql_engine: AsyncEngine, *keys: str) -> set[str]:
-    async with sql_engine.connect() as connection:
-        found = await connection.scalars(
-            text("SELECT key FROM login_attempts WHERE key = ANY(:keys)"), {"keys": list(keys)}
-        )
-        return set(found.all())
 
 
 class TestCrossSiteRequests:

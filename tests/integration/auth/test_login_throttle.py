@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from redis.asyncio import Redis
@@ -18,6 +19,7 @@ from heavy_stack.backend.login_throttle import (
     RedisLoginThrottle,
     ThrottleLimits,
 )
+from tests.factories import insert_login_attempt_counters, login_attempt_counters
 from tests.support.external_services import require_external_redis
 
 pytestmark = pytest.mark.slow
@@ -124,28 +126,14 @@ class TestPostgresLoginThrottle:
     ) -> None:
         throttle = PostgresLoginThrottle(sql_sessionmaker, LIMITS)
         stale, recent = unique("address:10.0.1.1"), unique("address:10.0.1.2")
-        async with sql_engine.begin() as connection:
-            await connection.execute(
-                text(
-                    "INSERT INTO login_attempts (key, window_started_at, failures) VALUES "
-                    "(:stale, now() - interval '16 minutes', 3), (:recent, now() - interval '14 minutes', 3)"
-                ),
-                {"stale": stale, "recent": recent},
-            )
+        await insert_login_attempt_counters(
+            sql_engine, {stale: timedelta(minutes=16), recent: timedelta(minutes=14)}
+        )
 
         swept = await throttle.sweep_expired()
 
-        async with sql_engine.connect() as connection:
-            left = set(
-                (
-                    await connection.scalars(
-                        text("SELECT key FROM login_attempts WHERE key IN (:stale, :recent)"),
-                        {"stale": stale, "recent": recent},
-                    )
-                ).all()
-            )
         assert swept >= 1
-        assert left == {recent}
+        assert await login_attempt_counters(sql_engine, stale, recent) == {recent}
 
 
 class TestRedisLoginThrottle:
