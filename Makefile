@@ -7,6 +7,10 @@ PYTHON ?= python3
 UV_VERSION := 0.13.9
 TOOLS_DIR := .heavy/tools
 VENV := .venv
+# Test processes for `make test` / `make fast-test` (pytest-xdist; each has its own embedded
+# PostgreSQL). 0 runs the tests in one process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
 # uv from PATH when present, otherwise a pinned copy bootstrapped into $(TOOLS_DIR).
 UV ?= $(shell command -v uv 2>/dev/null || echo $(TOOLS_DIR)/bin/uv)
 
@@ -48,10 +52,10 @@ check-types: install
 	$(VENV)/bin/mypy
 
 pytest: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 fast-test: install
-	$(VENV)/bin/pytest -m "not slow and not browser"
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL) -m "not slow and not browser"
 
 browser:
 	@./scripts/install_browser.sh
