@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 TOOLS_DIR := .heavy/tools
 VENV := .venv
 # Test processes for `make test` / `make fast-test` (pytest-xdist; each has its own embedded
-# PostgreSQL). 0 runs the tests in one process.
+# PostgreSQL). 0 runs the tests in one process. Browser tests always run in one process.
 PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
 # uv from PATH when present, otherwise a pinned copy bootstrapped into $(TOOLS_DIR).
@@ -52,7 +52,8 @@ check-types: install
 	$(VENV)/bin/mypy
 
 pytest: install
-	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL) -m "not browser"
+	$(VENV)/bin/pytest -m browser  # one process: Chromium needs the CPU a second session would take
 
 fast-test: install
 	$(VENV)/bin/pytest $(PYTEST_PARALLEL) -m "not slow and not browser"

@@ -79,8 +79,13 @@ class TestLandingPageDemos:
         assert shown.endswith(f"{'+' if browser_offset >= 0 else '-'}{hours:02d}:{minutes:02d}")
 
     async def test_submitting_the_form_updates_the_greeting(self, landing_page: Page) -> None:
+        # The page has settled (Brython loaded, the browser's time zone rendered): no update of
+        # the page's own arrives while the fields are filled.
+        await wait_for_brython(landing_page)
+        await expect(landing_page.locator("#timezone-name")).to_have_text(BROWSER_TIMEZONE)
         await landing_page.fill("#name-input", "Ada")
         await landing_page.fill("#message-input", "Python all the way down")
+        await expect(landing_page.locator("#message-input")).to_have_value("Python all the way down")
 
         await landing_page.click("#greeting-submit")
 
