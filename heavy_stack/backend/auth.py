@@ -9,10 +9,7 @@ carries the cookie. Passwords never travel through the websocket or live in comp
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -31,6 +28,7 @@ from heavy_stack.backend.data.sql_models.user import UserId
 from heavy_stack.backend.login_throttle import LoginThrottle, create_login_throttle
 from heavy_stack.backend.same_origin import is_same_origin
 from heavy_stack.backend.sessions import SESSION_COOKIE, LoginSession, SessionStore, create_session_store
+from heavy_stack.backend.sweeping import start_sweeping, stop_sweeping
 from heavy_stack.config import Settings
 from heavy_stack.shared_models.user import ANONYMOUS_USER
 
@@ -52,16 +50,16 @@ def register_auth(app: Sanic[Any, Any], settings: Settings) -> None:
         ttl = timedelta(seconds=settings.session_ttl_seconds)
         app.ctx.session_store = create_session_store(ttl, db.sessionmaker, db.redis)
         app.ctx.login_throttle = create_login_throttle(db.sessionmaker, db.redis)
-        app.ctx.session_sweeper = asyncio.create_task(
-            _sweep_expired(app.ctx.session_store, app.ctx.login_throttle)
+        app.ctx.session_sweeper = start_sweeping(
+            {
+                "login sessions": app.ctx.session_store.sweep_expired,
+                "rate-limit counters": app.ctx.login_throttle.sweep_expired,
+            },
+            SWEEP_INTERVAL_SECONDS,
         )
 
     async def close_stores(app: Sanic[Any, Any]) -> None:
-        sweeper: asyncio.Task[None] | None = getattr(app.ctx, "session_sweeper", None)
-        if sweeper is not None:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+        await stop_sweeping(getattr(app.ctx, "session_sweeper", None))
 
     app.register_listener(open_stores, "before_server_start")  # after the databases open
     app.register_listener(close_stores, "before_server_stop")
@@ -222,22 +220,3 @@ def _store(request: Request) -> SessionStore:
 def _throttle(request: Request) -> LoginThrottle:
     throttle: LoginThrottle = request.app.ctx.login_throttle
     return throttle
-
-
-async def _sweep_expired(store: SessionStore, throttle: LoginThrottle) -> None:
-    """At start-up and every few minutes: on PostgreSQL nothing else deletes expired sessions and
-    finished rate-limit windows, and their tables would only grow."""
-    while True:
-        await _sweep("login sessions", store.sweep_expired)
-        await _sweep("rate-limit counters", throttle.sweep_expired)
-        await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
-
-
-async def _sweep(what: str, sweep: Callable[[], Awaitable[int]]) -> None:
-    try:
-        swept = await sweep()
-    except Exception:
-        logger.exception("sweeping expired %s failed; trying again later", what)
-        return
-    if swept:
-        logger.info("swept %d expired %s", swept, what)

@@ -4,8 +4,6 @@ of expired snapshots, and what a new connection needs to open its
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 from typing import Any
@@ -16,6 +14,7 @@ from sanic.response import BaseHTTPResponse
 
 from heavy_stack.backend.data.db_connection import DatabaseConnections, SessionMaker
 from heavy_stack.backend.key_derivation import derive_key
+from heavy_stack.backend.sweeping import start_sweeping, stop_sweeping
 from heavy_stack.config import Settings
 from heavy_stack.errors import ConfigurationError
 from heavy_stack.realtime.state_recovery import TabRecovery, save_every_tab, wait_for_saves
@@ -72,16 +71,12 @@ def register_state_recovery(
         )
         if app.ctx.state_store is not None:
             logger.info("state recovery on (%s)", type(app.ctx.state_store).__name__)
-            app.ctx.state_sweeper = asyncio.create_task(
-                _sweep_expired_snapshots(app.ctx.state_store, sweep_interval_seconds)
+            app.ctx.state_sweeper = start_sweeping(
+                {"UI state snapshots": app.ctx.state_store.sweep_expired}, sweep_interval_seconds
             )
 
-    async def stop_sweeping(app: Sanic[Any, Any]) -> None:
-        sweeper: asyncio.Task[None] | None = getattr(app.ctx, "state_sweeper", None)
-        if sweeper is not None:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+    async def stop_sweeper(app: Sanic[Any, Any]) -> None:
+        await stop_sweeping(getattr(app.ctx, "state_sweeper", None))
 
     async def identify_browser(request: Request, response: BaseHTTPResponse) -> None:
         give_browser_an_id(request, response, secure=secure_cookie)
@@ -95,23 +90,11 @@ def register_state_recovery(
         await wait_for_saves()
 
     app.register_listener(open_state_store, "before_server_start")  # after the databases open
-    app.register_listener(stop_sweeping, "before_server_stop")
+    app.register_listener(stop_sweeper, "before_server_stop")
     app.register_listener(save_open_tabs, "before_server_stop")
     # Stop listeners run in reverse order of registration: this one before the pools close.
     app.register_listener(finish_saves, "after_server_stop")
     app.register_middleware(identify_browser, "response")
-
-
-async def _sweep_expired_snapshots(store: StateStore, interval_seconds: float) -> None:
-    while True:
-        try:
-            swept = await store.sweep_expired()
-        except Exception:
-            logger.exception("sweeping expired UI state snapshots failed; trying again later")
-        else:
-            if swept:
-                logger.info("swept %d expired UI state snapshots", swept)
-        await asyncio.sleep(interval_seconds)
 
 
 async def open_tab_recovery(request: Request | None) -> TabRecovery | None:
