@@ -36,13 +36,17 @@ def open_new_tab(url: str) -> bool:
 @called_from_reactpy
 def short_hide_outer_container_contents(milliseconds: int = 200) -> None:
     """Hide the page for a moment, so a router change does not flash the old page scrolled to the new
-    position."""
+    position.
+
+    It is made transparent (``opacity``), not ``visibility: hidden``: a hidden element loses the
+    keyboard focus, so what someone types right after following a link would go nowhere.
+    """
     contents = document.getElementById(OUTER_CONTAINER_CONTENTS_ID)
     if contents is None:
         return
-    contents.style.visibility = "hidden"
+    contents.style.opacity = "0"
 
     def show_again() -> None:
-        contents.style.visibility = ""
+        contents.style.opacity = ""
 
     timer.set_timeout(show_again, milliseconds)

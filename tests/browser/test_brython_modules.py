@@ -68,7 +68,11 @@ def serve_calls(settings: Settings) -> Callable[[Calls, dict[str, Any]], Abstrac
                     {"id": "run", "on_click": heavy_event(lambda _: make_calls(brython_executor, record))}
                 ),
                 html.p({"id": "results"}, f"{count}"),
-                html.div({"id": OUTER_CONTAINER_CONTENTS_ID}, html.div({"style": {"height": "3000px"}})),
+                html.div(
+                    {"id": OUTER_CONTAINER_CONTENTS_ID},
+                    html.input({"id": "typing", "aria_label": "Typing"}),
+                    html.div({"style": {"height": "3000px"}}),
+                ),
                 html.p({"id": "far-down"}, "far down"),
             )
 
@@ -155,11 +159,30 @@ class TestEventsScrollingAndTimezones:
         async with serve_calls(calls, results) as base_url:
             await open_app(page, base_url, "#run")
             await page.click("#run")
-            contents = f"document.getElementById('{OUTER_CONTAINER_CONTENTS_ID}').style.visibility"
-            await page.wait_for_function(f"() => {contents} === 'hidden'")
+            contents = f"document.getElementById('{OUTER_CONTAINER_CONTENTS_ID}').style.opacity"
+            await page.wait_for_function(f"() => {contents} === '0'")
             await page.wait_for_function(f"() => {contents} === ''")
             await expect(page.locator("#results")).to_have_text("3")
             assert await page.evaluate("() => window.scrollY") == 0
+
+    async def test_typing_during_the_short_hide_is_kept(self, serve_calls: Any, page: Page) -> None:
+        """Someone who types right after following a link must not lose keystrokes: the page is
+        made transparent, which keeps the keyboard focus (``visibility: hidden`` would drop it)."""
+        results: dict[str, Any] = {}
+
+        def calls(executor: BrythonExecutor, record: Callable[[str], Callable[[Any], None]]) -> None:
+            executor.call(short_hide_outer_container_contents, record("hidden"), milliseconds=2000)
+
+        async with serve_calls(calls, results) as base_url:
+            await open_app(page, base_url, "#run")
+            await page.click("#run")
+            await page.focus("#typing")
+            contents = f"document.getElementById('{OUTER_CONTAINER_CONTENTS_ID}').style.opacity"
+            await page.wait_for_function(f"() => {contents} === '0'")
+            await page.keyboard.type("ada")
+
+            assert await page.evaluate("() => document.activeElement.id") == "typing"
+            await expect(page.locator("#typing")).to_have_value("ada")
 
 
 class TestNavigate:
