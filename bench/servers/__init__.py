@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 COUNTER_ID = "counter"
+# Set to a file path prefix, a server traces its allocations and writes a snapshot to
+# ``<prefix>.<n>`` on each SIGUSR1 (``bench.traced_memory``).
+TRACE_MEMORY_ENV = "HEAVY_BENCH_TRACE_MEMORY"
 
 
 @dataclass(frozen=True)

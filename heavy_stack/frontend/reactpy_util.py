@@ -12,7 +12,6 @@ wrapper would run without a session and fail later, far from the cause.
 
 from __future__ import annotations
 
-import functools
 import inspect
 import logging
 from collections.abc import Callable, Sequence
@@ -32,6 +31,7 @@ from heavy_stack.backend.api_requests import open_heavy_context
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 Dependencies = Sequence[Any] | EllipsisType | None
 
 
@@ -80,7 +80,6 @@ def _with_heavy_context(function: Callable[..., Any], kind: str) -> Callable[...
     name = getattr(function, "__qualname__", repr(function))
     if not inspect.iscoroutinefunction(function):
 
-        @functools.wraps(function)
         def run_plain(*args: Any, **kwargs: Any) -> Any:
             try:
                 return function(*args, **kwargs)
@@ -88,11 +87,10 @@ def _with_heavy_context(function: Callable[..., Any], kind: str) -> Callable[...
                 logger.exception("error in %s %s", kind, name)
                 return None
 
-        return run_plain
+        return _named_after(function, run_plain)
 
     request_ctx = _current_request_ctx(kind)
 
-    @functools.wraps(function)
     async def run_with_context(*args: Any, **kwargs: Any) -> Any:
         try:
             async with open_heavy_context(request_ctx) as context:
@@ -101,7 +99,17 @@ def _with_heavy_context(function: Callable[..., Any], kind: str) -> Callable[...
             logger.exception("error in %s %s", kind, name)
             return None
 
-    return run_with_context
+    return _named_after(function, run_with_context)
+
+
+def _named_after(function: Callable[..., Any], wrapper: F) -> F:
+    """Give ``wrapper`` the name of ``function`` (logs and traces show it), without functools.wraps:
+    its ``__wrapped__`` and ``__dict__`` would cost about 150 bytes per handler in every open page,
+    since handlers are wrapped again on each render."""
+    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+        if hasattr(function, attribute):
+            setattr(wrapper, attribute, getattr(function, attribute))
+    return wrapper
 
 
 def _current_request_ctx(kind: str) -> Any:

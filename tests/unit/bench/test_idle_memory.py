@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bench import idle_memory
+
+pytestmark = pytest.mark.slow  # starts a server twice
 
 
 def test_each_server_is_measured_once_per_round(tmp_path: Path) -> None:
