@@ -22,6 +22,7 @@ from heavy_stack.realtime.tab_identity import BROWSER_COOKIE, TAB_QUERY_PARAMETE
 
 OPEN_AT_ONCE = 50  # connections opened concurrently; stays under Sanic's listen backlog of 100
 ANSWER_TIMEOUT_SECONDS = 10.0
+SETTLE_SECONDS = 1.5  # every first render, its bookkeeping and any snapshot writes finish
 WARM_UP_CLICKS = 50
 
 
@@ -161,16 +162,21 @@ async def idle_connection_memory(
     ``clicks_each``: each session clicks this often first, so it holds changed state (with
     ``identify_tabs``, a saved snapshot too).
     """
-    # A warm-up as concurrent as the measured sessions open (OPEN_AT_ONCE at a time), so that pools
-    # and caches reach their working size first and are not counted as per-connection cost.
-    warm_up = min(OPEN_AT_ONCE, connections)
-    async with open_sessions(process.base_url, warm_up, identify_tabs=identify_tabs) as warm_sessions:
-        await asyncio.gather(*(click_many(session, 3) for session in warm_sessions))
-    await asyncio.sleep(1.5)  # the warm-up's snapshots (if any) are written
+    await warm_up(process, connections, identify_tabs=identify_tabs)
     before = process.rss_bytes()
     async with open_sessions(process.base_url, connections, identify_tabs=identify_tabs) as sessions:
         if clicks_each:
             await asyncio.gather(*(click_many(session, clicks_each) for session in sessions))
-        await asyncio.sleep(1.5)  # every first render, its bookkeeping and any snapshot writes finish
+        await asyncio.sleep(SETTLE_SECONDS)
         after = process.rss_bytes()
     return IdleMemory(connections=connections, rss_before_bytes=before, rss_after_bytes=after)
+
+
+async def warm_up(process: BenchServerProcess, connections: int, *, identify_tabs: bool = False) -> None:
+    """Sessions opened as concurrently as ``connections`` will be (OPEN_AT_ONCE at a time), clicked
+    and closed, so that pools and caches reach their working size before a memory measurement and
+    are not counted as per-connection cost."""
+    count = min(OPEN_AT_ONCE, connections)
+    async with open_sessions(process.base_url, count, identify_tabs=identify_tabs) as warm_sessions:
+        await asyncio.gather(*(click_many(session, 3) for session in warm_sessions))
+    await asyncio.sleep(SETTLE_SECONDS)  # the warm-up's snapshots (if any) are written

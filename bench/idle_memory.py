@@ -17,9 +17,13 @@ from pathlib import Path
 
 from bench.click_client import idle_connection_memory
 from bench.results import RESULTS_DIR, write_results
-from bench.server_process import BenchServerProcess
 from bench.servers import SERVERS
-from bench.stack_comparison import database_if_needed, raise_open_file_limit, selected_servers
+from bench.stack_comparison import (
+    database_if_needed,
+    raise_open_file_limit,
+    selected_servers,
+    server_process,
+)
 from bench.step_runner import StepRunner
 
 RESULTS_NAME = "idle-memory"
@@ -34,12 +38,7 @@ def measure(server_names: tuple[str, ...], rounds: int, connections: int) -> dic
     with StepRunner() as steps, database_if_needed(steps, servers) as database:
         for _round in range(rounds):
             for server in servers:
-                process = BenchServerProcess(
-                    server,
-                    log_dir,
-                    data_dir=database.data_dir if database and server.needs_database else None,
-                    user_id=database.user_id if database and server.needs_database else None,
-                )
+                process = server_process(server, log_dir, database)
                 process.start()
                 try:
                     memory = steps.run(idle_connection_memory(process, connections))

@@ -24,7 +24,7 @@ import resource
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -175,11 +175,9 @@ def measure_server(
     profile_path: Path | None,
 ) -> dict[str, Any]:
     """One round of one server: start it, measure everything, stop it."""
-    data_dir = database.data_dir if database and server.needs_database else None
-    user_id = database.user_id if database and server.needs_database else None
     database_pid = database.pid if database and server.needs_database else None
     load_before = os.getloadavg()[0]
-    process = BenchServerProcess(server, log_dir, data_dir=data_dir, user_id=user_id)
+    process = server_process(server, log_dir, database)
     try:
         startup = process.start()
         # Memory first, on a fresh server: after the click runs its heap would hold freed space
@@ -325,6 +323,23 @@ def raise_open_file_limit(needed: int) -> None:
             "(raise it with ulimit -Hn, or measure fewer connections with --scale)"
         )
     resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+
+
+def server_process(
+    server: BenchServer,
+    log_dir: Path,
+    database: BenchDatabase | None,
+    environment: Mapping[str, str] | None = None,
+) -> BenchServerProcess:
+    """``server`` in a process of its own; the servers that use the database get its folder and row."""
+    shared = database if database is not None and server.needs_database else None
+    return BenchServerProcess(
+        server,
+        log_dir,
+        data_dir=shared.data_dir if shared else None,
+        user_id=shared.user_id if shared else None,
+        environment=environment,
+    )
 
 
 @contextlib.contextmanager

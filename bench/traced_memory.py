@@ -24,16 +24,22 @@ import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.click_client import OPEN_AT_ONCE, click_many, open_sessions
+from bench.click_client import SETTLE_SECONDS, open_sessions, warm_up
 from bench.results import RESULTS_DIR, print_table, write_results
 from bench.server_process import PROJECT_ROOT, BenchmarkError, BenchServerProcess
 from bench.servers import SERVERS, TRACE_MEMORY_ENV, BenchServer
-from bench.stack_comparison import database_if_needed, raise_open_file_limit, selected_servers
+from bench.stack_comparison import (
+    database_if_needed,
+    raise_open_file_limit,
+    selected_servers,
+    server_process,
+)
 from bench.step_runner import StepRunner
 
 RESULTS_NAME = "traced-memory"
+# Lines are named relative to these: "reactpy/core/layout.py:673", "asyncio/locks.py:168".
+_PATH_PREFIXES = ("site-packages/", f"{PROJECT_ROOT}/", f"{sysconfig.get_paths()['stdlib']}/")
 SNAPSHOT_TIMEOUT_SECONDS = 60.0
-SETTLE_SECONDS = 1.5  # every first render and its bookkeeping finish, as in bench.idle_memory
 
 
 @dataclass(frozen=True)
@@ -54,16 +60,16 @@ async def _snapshot(process: BenchServerProcess, path: Path) -> tracemalloc.Snap
         if time.monotonic() > deadline:
             raise BenchmarkError(f"{process.server.label} wrote no memory snapshot to {path}")
         await asyncio.sleep(0.1)
-    return await asyncio.to_thread(tracemalloc.Snapshot.load, str(path))
+    snapshot = await asyncio.to_thread(tracemalloc.Snapshot.load, str(path))
+    await asyncio.to_thread(path.unlink)  # tens of megabytes each; the results keep what matters
+    return snapshot
 
 
 async def traced_connection_memory(
     process: BenchServerProcess, snapshot_prefix: Path, connections: int
 ) -> tuple[tracemalloc.Snapshot, tracemalloc.Snapshot]:
-    """Snapshots after a warm-up (as in ``idle_connection_memory``) and with ``connections`` open."""
-    async with open_sessions(process.base_url, min(OPEN_AT_ONCE, connections)) as warm_sessions:
-        await asyncio.gather(*(click_many(session, 3) for session in warm_sessions))
-    await asyncio.sleep(SETTLE_SECONDS)
+    """Snapshots after the warm-up of ``idle_connection_memory`` and with ``connections`` open."""
+    await warm_up(process, connections)
     before = await _snapshot(process, Path(f"{snapshot_prefix}.1"))
     async with open_sessions(process.base_url, connections):
         await asyncio.sleep(SETTLE_SECONDS)
@@ -72,8 +78,7 @@ async def traced_connection_memory(
 
 
 def _line_name(frame: tracemalloc.Frame) -> str:
-    # Paths relative to site-packages, the project or the standard library: "reactpy/core/layout.py".
-    for marker in ("site-packages/", f"{PROJECT_ROOT}/", f"{sysconfig.get_paths()['stdlib']}/"):
+    for marker in _PATH_PREFIXES:
         if marker in frame.filename:
             return f"{frame.filename.split(marker, 1)[1]}:{frame.lineno}"
     return f"{frame.filename}:{frame.lineno}"
@@ -97,13 +102,7 @@ def measure(server_names: tuple[str, ...], connections: int) -> list[TracedMemor
     with StepRunner() as steps, database_if_needed(steps, servers) as database:
         for server in servers:
             snapshot_prefix = work_dir / f"{server.name}-snapshot"
-            process = BenchServerProcess(
-                server,
-                work_dir,
-                data_dir=database.data_dir if database and server.needs_database else None,
-                user_id=database.user_id if database and server.needs_database else None,
-                environment={TRACE_MEMORY_ENV: str(snapshot_prefix)},
-            )
+            process = server_process(server, work_dir, database, {TRACE_MEMORY_ENV: str(snapshot_prefix)})
             process.start()
             try:
                 before, after = steps.run(traced_connection_memory(process, snapshot_prefix, connections))
