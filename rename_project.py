@@ -7,7 +7,7 @@ See docs/scaffolding.md.
 
 import sys
 
-from heavy_stack.cli import cli
+from heavy.cli import cli
 
 if __name__ == "__main__":
     sys.exit(cli(["rename", *sys.argv[1:]], prog_name="rename_project.py"))

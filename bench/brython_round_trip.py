@@ -24,18 +24,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from heavy_stack_brython.storage import get_session_storage
+from heavy_brython.storage import get_session_storage
 from playwright.async_api import Browser, async_playwright
 from reactpy import component, html, use_state
 
 from bench.results import print_table, summarise_ms, write_results
-from heavy_stack.app_factory import create_app
-from heavy_stack.backend.data.embedded_postgres import stop_embedded_postgres
-from heavy_stack.config import Settings, load_settings
-from heavy_stack.frontend.brython_executors import BrythonExecutorContext, BrythonExecutorProvider
-from heavy_stack.frontend.reactpy_util import heavy_event, heavy_use_context
+from heavy.app_factory import create_app
+from heavy.config import HeavySettings, load_settings
+from heavy.data.embedded_postgres import stop_embedded_postgres
+from heavy.ui.brython_executors import BrythonExecutorContext, BrythonExecutorProvider
+from heavy.ui.reactpy_util import heavy_event, heavy_use_context
+from heavy.ui.types import Component
 from heavy_stack.frontend.root import Root
-from heavy_stack.frontend.types import Component
 from tests.support.chromium import CHROMIUM_ARGS, find_chromium, no_chromium_message
 from tests.support.servers import serve_in_process
 
@@ -92,7 +92,7 @@ def RoundTripsRoot() -> Component:
     return BrythonExecutorProvider(RoundTrips())
 
 
-async def measure_round_trips(browser: Browser, settings: Settings, round_trips: int) -> dict[str, Any]:
+async def measure_round_trips(browser: Browser, settings: HeavySettings, round_trips: int) -> dict[str, Any]:
     timings: dict[str, list[float]] = {"plain": [], "brython": []}
     async with serve_in_process(create_app(settings, name="bench_round_trips", root=RoundTripsRoot)) as url:
         page = await browser.new_page()
@@ -117,7 +117,7 @@ async def measure_round_trips(browser: Browser, settings: Settings, round_trips:
     }
 
 
-async def measure_page_loads(browser: Browser, settings: Settings, page_loads: int) -> dict[str, Any]:
+async def measure_page_loads(browser: Browser, settings: HeavySettings, page_loads: int) -> dict[str, Any]:
     content: dict[str, list[float]] = {"with_brython": [], "brython_blocked": []}
     zone_shown: list[float] = []
     async with serve_in_process(create_app(settings, name="bench_page_loads", root=Root)) as url:

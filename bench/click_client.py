@@ -1,6 +1,6 @@
 """The one client every benchmark server is measured with: open page sessions, click, time the answers.
 
-It is the project's own :class:`~heavy_stack.realtime.stream_client.StreamClient` (the protocol a
+It is the project's own :class:`~heavy.realtime.stream_client.StreamClient` (the protocol a
 browser speaks): a click is a ``layout-event`` for the counter button, and its round trip ends when
 the next message arrives. For servers whose button counts, every session's final text is checked,
 so a lost or doubled update fails the run instead of flattering it.
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from bench.server_process import BenchmarkError, BenchServerProcess, process_tree_cpu_seconds
 from bench.servers import COUNTER_ID, BenchServer, counter_text
-from heavy_stack.realtime.stream_client import StreamClient, StreamClientContext
-from heavy_stack.realtime.tab_identity import BROWSER_COOKIE, TAB_QUERY_PARAMETER
+from heavy.realtime.stream_client import StreamClient, StreamClientContext
+from heavy.realtime.tab_identity import BROWSER_COOKIE, TAB_QUERY_PARAMETER
 
 OPEN_AT_ONCE = 50  # connections opened concurrently; stays under Sanic's listen backlog of 100
 ANSWER_TIMEOUT_SECONDS = 10.0

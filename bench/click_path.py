@@ -31,11 +31,11 @@ from reactpy.core.layout import Layout
 from reactpy.core.types import VdomDict
 
 from bench.results import print_table, summarise_ms, write_results
-from heavy_stack.backend.api_requests import HeavyContext
-from heavy_stack.backend.data.database_setup import create_engine
-from heavy_stack.backend.data.db_connection import make_sessionmaker
-from heavy_stack.frontend.reactpy_util import heavy_event
-from heavy_stack.realtime.reactpy_patches import apply_reactpy_patches
+from heavy.data.database_setup import create_engine
+from heavy.data.db_connection import make_sessionmaker
+from heavy.realtime.reactpy_patches import apply_reactpy_patches
+from heavy.ui.reactpy_util import heavy_event
+from heavy.web.api_requests import HeavyContext
 
 ROUNDS = 10
 WARM_UP_CLICKS = 200

@@ -34,8 +34,8 @@ import httpx
 from websockets.exceptions import ConnectionClosed
 
 from bench.results import print_table, summarise_ms, write_results
-from heavy_stack.config import ENV_PREFIX
-from tests.integration.realtime.conftest import Tab
+from heavy.config import env_prefix
+from tests.heavy.integration.realtime.conftest import Tab
 from tests.support.probe_app import make_probe_project, probe_page, probe_page_path
 from tests.support.project_copy import write_source
 from tests.support.servers import free_port, heavy_server
@@ -54,7 +54,7 @@ async def measure_dev(edits: int, restarts: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="heavy-bench-dev-") as folder:
         root = make_probe_project(Path(folder) / "project")
         page = probe_page_path(root)
-        env = {f"{ENV_PREFIX}DATA_DIR": str(root / "data"), f"{ENV_PREFIX}ENVIRONMENT": "DEV"}
+        env = {f"{env_prefix()}DATA_DIR": str(root / "data"), f"{env_prefix()}ENVIRONMENT": "DEV"}
         with heavy_server(["dev"], env, root / "heavy-dev.log", timeout=RESTART_TIMEOUT) as server:
             tab = Tab()
             patch_seconds: list[float] = []
@@ -114,14 +114,14 @@ def measure_test_daemon(runs: int) -> dict[str, Any]:
         try:
             _wait_until_listening(port)
             daemon_command = ["-p", "pytest_hot_reloading.plugin", "--daemon-port", str(port)]
-            _timed_pytest(root, [*daemon_command, "tests/unit/test_probe.py"])  # first run collects
-            _timed_pytest(root, ["tests/unit/test_probe.py"])  # and the cold runs get their .pyc files
+            _timed_pytest(root, [*daemon_command, "tests/heavy/unit/test_probe.py"])  # first run collects
+            _timed_pytest(root, ["tests/heavy/unit/test_probe.py"])  # and the cold runs get their .pyc files
             cold, warm = [], []
             for run in range(1, runs + 1):
                 write_source(test_file, PROBE_TEST.replace("ROUND", str(run)))
                 time.sleep(1.0)  # the daemon notices saves within 0.2 s; the cold run needs no wait
-                warm.append(_timed_pytest(root, [*daemon_command, "tests/unit/test_probe.py"]))
-                cold.append(_timed_pytest(root, ["tests/unit/test_probe.py"]))
+                warm.append(_timed_pytest(root, [*daemon_command, "tests/heavy/unit/test_probe.py"]))
+                cold.append(_timed_pytest(root, ["tests/heavy/unit/test_probe.py"]))
         finally:
             subprocess.run(
                 [sys.executable, "-m", "heavy_stack", "test-daemon", "--stop", "--port", str(port)],

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from heavy_stack.errors import HeavyStackError
+from heavy.errors import HeavyError
 
 SAMPLES_PER_SECOND = 250
 ATTACH_TIMEOUT_SECONDS = 10.0
@@ -29,7 +29,7 @@ _FRAME = re.compile(r"^(?P<function>.*) \((?P<file>.*?)(?::\d+)?\)$")
 _STDLIB_PATH = re.compile(r"/lib/python3\.\d+/(.*)$")
 
 
-class ProfilerUnavailableError(HeavyStackError):
+class ProfilerUnavailableError(HeavyError):
     """py-spy is not installed where the benchmark can find it."""
 
 
@@ -100,6 +100,10 @@ def _first_line(output: bytes) -> str:
     return text.splitlines()[0] if text else "no message"
 
 
+OWN_PACKAGES = ("heavy", "heavy_stack")
+"""The project's own code: the runtime and the app."""
+
+
 @dataclass
 class ProfileSummary:
     samples: int
@@ -109,7 +113,7 @@ class ProfileSummary:
 
 
 def summarise(collapsed_stacks: Path, *, top: int = 12) -> ProfileSummary:
-    """Shares (0..1) of all samples: self time by package and function; heavy_stack's inclusive."""
+    """Shares (0..1) of all samples: self time by package and function; the project's own inclusive."""
     self_by_package: Counter[str] = Counter()
     self_by_function: Counter[str] = Counter()
     heavy_inclusive: Counter[str] = Counter()
@@ -125,7 +129,7 @@ def summarise(collapsed_stacks: Path, *, top: int = 12) -> ProfileSummary:
         self_by_package[package_of(file)] += count
         self_by_function[f"{function} ({short_path(file)})"] += count
         for name in {
-            f"{function} ({short_path(file)})" for function, file in frames if "heavy_stack/" in file
+            f"{function} ({short_path(file)})" for function, file in frames if package_of(file) in OWN_PACKAGES
         }:
             heavy_inclusive[name] += count
     if total == 0:
@@ -148,10 +152,11 @@ def _parse_frame(frame: str) -> tuple[str, str]:
 
 
 def package_of(file: str) -> str:
-    """``sqlalchemy`` for .../site-packages/sqlalchemy/..., ``heavy_stack`` for our code, else ``python``."""
+    """``sqlalchemy`` for .../site-packages/sqlalchemy/..., ``heavy`` or ``heavy_stack`` for the project's
+    own code, else ``python``."""
     if "site-packages/" in file:
         return file.split("site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
-    for own in ("heavy_stack", "bench"):
+    for own in (*OWN_PACKAGES, "bench"):
         if f"/{own}/" in file or file.startswith(f"{own}/"):
             return own
     return "python (stdlib, asyncio)" if file else "native"
@@ -161,8 +166,8 @@ def short_path(file: str) -> str:
     """A frame's file without the machine-specific prefix: ``sanic/app.py``, ``asyncio/events.py``."""
     if "site-packages/" in file:
         return file.split("site-packages/", 1)[1]
-    for own in ("heavy_stack/", "bench/"):
-        if own in file:
+    for own in (*(f"{package}/" for package in OWN_PACKAGES), "bench/"):
+        if f"/{own}" in file or file.startswith(own):
             return own + file.split(own, 1)[1]
     stdlib = _STDLIB_PATH.search(file)
     return stdlib[1] if stdlib else file.rsplit("/", 1)[-1]

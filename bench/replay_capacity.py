@@ -1,7 +1,7 @@
 """How many concurrent replaying users one worker process holds (p95 step time < 100 ms, no failure).
 
 One ``heavy run`` process (one worker) on a fresh embedded PostgreSQL holding the demo documents;
-``heavy load-test`` replays the demo recording (``tests/load_testing/landing_page_session.jsonl``)
+``heavy load-test`` replays the demo recording (``tests/heavy_stack/load_testing/landing_page_session.jsonl``)
 at growing numbers of users, each level for a fixed time, until a level breaks the limits. The
 baseline is one user on the same server: latency ratios and memory per user are against it.
 The server's RSS and CPU, and the load generator's CPU (Locust, one process), are sampled so that
@@ -35,9 +35,9 @@ from dev_scripts.record_demo_session import (
     free_port,
     wait_until_healthy,
 )
-from heavy_stack.backend.data.embedded_postgres import stop_embedded_postgres
-from heavy_stack.config import ENV_PREFIX, load_settings
-from heavy_stack.load_testing.locust_report import read_summary
+from heavy.config import env_prefix, load_settings
+from heavy.data.embedded_postgres import stop_embedded_postgres
+from heavy.load_testing.locust_report import read_summary
 
 MAX_P95_MS = 100.0
 MIB = 1024 * 1024
@@ -137,7 +137,7 @@ def measure(levels: list[int], duration: int, *, keep_going: bool = False) -> di
         server_process = subprocess.Popen(
             [sys.executable, "-m", "heavy_stack", "run", "--port", str(port)],
             cwd=data_dir,
-            env={**os.environ, f"{ENV_PREFIX}DATA_DIR": str(data_dir), f"{ENV_PREFIX}ENVIRONMENT": "DEV"},
+            env={**os.environ, f"{env_prefix()}DATA_DIR": str(data_dir), f"{env_prefix()}ENVIRONMENT": "DEV"},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             text=True,

@@ -20,8 +20,8 @@ import httpx
 import psutil
 
 from bench.servers import BenchServer
-from heavy_stack.config import ENV_PREFIX
-from heavy_stack.errors import HeavyStackError
+from heavy.config import env_prefix
+from heavy.errors import HeavyError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_SECONDS = 60.0
@@ -29,7 +29,7 @@ STOP_TIMEOUT_SECONDS = 20.0
 _POLL_SECONDS = 0.005
 
 
-class BenchmarkError(HeavyStackError):
+class BenchmarkError(HeavyError):
     """A benchmark server failed to start or gave wrong answers: the numbers would mean nothing."""
 
 
@@ -70,7 +70,7 @@ class BenchServerProcess:
         """Start the server and wait for its first page (``GET /`` answering 200): the start-up time."""
         # A developer's HEAVY_STACK_* settings must not reach the servers; cwd is not the project,
         # so no .env is read either.
-        env = {name: value for name, value in os.environ.items() if not name.startswith(ENV_PREFIX)}
+        env = {name: value for name, value in os.environ.items() if not name.startswith(env_prefix())}
         env.update(self.environment)  # the benchmark's own settings, if it gives any
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
         with self.log_path.open("ab") as log:

@@ -40,12 +40,12 @@ from bench.server_process import BenchmarkError, BenchServerProcess
 from bench.servers import ECHO, HEAVY, HEAVY_DB, REACTPY, SERVERS, BenchServer
 from bench.servers.heavy_settings import bench_settings
 from bench.step_runner import StepRunner
-from heavy_stack.backend.api_requests import open_heavy_context
-from heavy_stack.backend.data.database_setup import create_engine, prepare_databases
-from heavy_stack.backend.data.db_connection import make_sessionmaker
-from heavy_stack.backend.data.embedded_postgres import embedded_postgres, stop_embedded_postgres
-from heavy_stack.backend.data.model_managers.user_manager import UserManager
-from heavy_stack.backend.data.model_mungers.user_mungers import UserSQLModelMunger
+from heavy.accounts.user_manager import UserManager
+from heavy.accounts.user_mungers import UserSQLModelMunger
+from heavy.data.database_setup import create_engine, prepare_databases
+from heavy.data.db_connection import make_sessionmaker
+from heavy.data.embedded_postgres import embedded_postgres, stop_embedded_postgres
+from heavy.web.api_requests import open_heavy_context
 
 RESULTS_NAME = "stack_comparison"
 BASELINES = (REACTPY.name, ECHO.name)
@@ -301,7 +301,7 @@ def print_profile(label: str, profile: dict[str, Any]) -> None:
     for title, key in (
         ("self time by package", "self_by_package"),
         ("top functions by self time", "top_self_functions"),
-        ("Heavy Stack functions, inclusive", "heavy_stack_inclusive"),
+        ("Heavy Stack functions (runtime and app), inclusive", "heavy_stack_inclusive"),
     ):
         print(f"  {title}:")
         for name, share in profile[key]:

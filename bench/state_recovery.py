@@ -37,12 +37,12 @@ from bench.click_client import (
 from bench.results import print_table, summarise_ms, write_results
 from bench.server_process import BenchmarkError, BenchServerProcess, running_server
 from bench.servers import HEAVY
-from heavy_stack.backend.data.embedded_postgres import embedded_postgres, stop_embedded_postgres
-from heavy_stack.config import ENV_PREFIX
+from heavy.config import env_prefix
+from heavy.data.embedded_postgres import embedded_postgres, stop_embedded_postgres
 
 
 def _server_environment(recovery: bool) -> dict[str, str]:
-    return {} if recovery else {f"{ENV_PREFIX}STATE_RECOVERY": "false"}
+    return {} if recovery else {f"{env_prefix()}STATE_RECOVERY": "false"}
 
 
 def _check_recovery(process: BenchServerProcess, recovery: bool) -> None:
@@ -77,8 +77,8 @@ async def retained_heap_per_connection(recovery: bool, data_dir: Path, connectio
     """KiB of Python heap each changed, idle session holds after its snapshot writes (client + server)."""
     from bench.servers.heavy_counter import Counter
     from bench.servers.heavy_settings import bench_settings
-    from heavy_stack.app_factory import create_app
-    from heavy_stack.realtime import state_recovery
+    from heavy.app_factory import create_app
+    from heavy.realtime import state_recovery
     from tests.support.servers import serve_in_process
 
     settings = bench_settings(data_dir).model_copy(update={"state_recovery": recovery})

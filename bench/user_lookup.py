@@ -25,13 +25,13 @@ from sqlalchemy.engine import make_url
 
 from bench.results import print_table, summarise_ms, write_results
 from bench.servers.heavy_settings import bench_settings
-from heavy_stack.backend.api_requests import open_heavy_context
-from heavy_stack.backend.data.database_setup import create_engine, prepare_databases
-from heavy_stack.backend.data.db_connection import make_sessionmaker
-from heavy_stack.backend.data.embedded_postgres import stop_embedded_postgres
-from heavy_stack.backend.data.model_managers.user_manager import UserManager
-from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger, UserSQLModelMunger
-from heavy_stack.backend.data.sql_models.user import UserId
+from heavy.accounts.user_manager import UserManager
+from heavy.accounts.user_model import UserId
+from heavy.accounts.user_mungers import UserModelMunger, UserSQLModelMunger
+from heavy.data.database_setup import create_engine, prepare_databases
+from heavy.data.db_connection import make_sessionmaker
+from heavy.data.embedded_postgres import stop_embedded_postgres
+from heavy.web.api_requests import open_heavy_context
 
 ROUNDS = 10
 

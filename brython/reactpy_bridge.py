@@ -1,7 +1,7 @@
 """The bridge between ReactPy on the server and Brython in the page.
 
 This file is imported by both interpreters. On the server, the executor
-(``heavy_stack/frontend/brython_executors.py``) reads the marks :func:`called_from_reactpy` puts
+(``heavy/ui/brython_executors.py``) reads the marks :func:`called_from_reactpy` puts
 on a function, and the id of each call's result field. In the browser, the script the executor
 renders for a call runs :func:`run_call`: it calls the function and writes the outcome (the JSON
 result, or the error raised) into the call's hidden input, whose ``input`` event carries it back

@@ -2,7 +2,7 @@
 
 import sys
 
-from heavy_stack.cli import cli
+from heavy.cli import cli
 
 if __name__ == "__main__":
     sys.exit(cli(["add-table", *sys.argv[1:]], prog_name="add_table.py"))

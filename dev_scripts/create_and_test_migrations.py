@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from heavy_stack.cli import cli
+from heavy.cli import cli
 
 PROGRAM = "create_and_test_migrations.py"
 EXAMPLE = f'python dev_scripts/{PROGRAM} "add notes table"'

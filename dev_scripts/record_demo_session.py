@@ -1,6 +1,7 @@
-"""Re-record the demo recording (``tests/load_testing/landing_page_session.jsonl``) with ``heavy record``.
+"""Re-record the demo recording with ``heavy record``
+(``tests/heavy_stack/load_testing/landing_page_session.jsonl``).
 
-Run it after changing the landing page (a test says when: ``tests/load_testing/``)::
+Run it after changing the landing page (a test says when: ``tests/heavy_stack/load_testing/``)::
 
     .venv/bin/python dev_scripts/record_demo_session.py
 
@@ -29,14 +30,14 @@ from types import SimpleNamespace
 
 import httpx
 
-from heavy_stack.backend.api_requests import open_heavy_context
-from heavy_stack.backend.data.db_connection import open_database_connections
-from heavy_stack.backend.data.embedded_postgres import stop_embedded_postgres
+from heavy.config import HeavySettings, env_prefix, load_settings
+from heavy.data.db_connection import open_database_connections
+from heavy.data.embedded_postgres import stop_embedded_postgres
+from heavy.load_testing.replay_plan import load_replay_plan
+from heavy.realtime.stream_client import StreamClient, walk
+from heavy.web.api_requests import open_heavy_context
 from heavy_stack.backend.data.model_managers.document_manager import DocumentManager
 from heavy_stack.backend.data.model_mungers.document_mungers import DocumentModelMunger
-from heavy_stack.config import ENV_PREFIX, Settings, load_settings
-from heavy_stack.load_testing.replay_plan import load_replay_plan
-from heavy_stack.realtime.stream_client import StreamClient, walk
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_RECORDING = PROJECT_ROOT / "tests" / "load_testing" / "landing_page_session.jsonl"
@@ -51,7 +52,7 @@ DEMO_DOCUMENTS = (
 QUIET_SECONDS = 0.3  # no update for this long: the page has settled
 
 
-async def ensure_demo_documents(settings: Settings) -> None:
+async def ensure_demo_documents(settings: HeavySettings) -> None:
     """Store :data:`DEMO_DOCUMENTS` unless already there: the flow's search needs something to find."""
     connections = await open_database_connections(settings)
     request_ctx = SimpleNamespace(
@@ -142,7 +143,7 @@ def record_demo_session(out: Path) -> None:
         server = subprocess.Popen(
             [sys.executable, "-m", "heavy_stack", "record", "--out", str(recording), "--port", str(port)],
             cwd=data_dir,  # not the project: a developer's .env must not leak in
-            env={**os.environ, f"{ENV_PREFIX}DATA_DIR": str(data_dir), f"{ENV_PREFIX}ENVIRONMENT": "DEV"},
+            env={**os.environ, f"{env_prefix()}DATA_DIR": str(data_dir), f"{env_prefix()}ENVIRONMENT": "DEV"},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -23,7 +23,7 @@ WORKDIR /app
 COPY pyproject.toml uv.lock README.md ./
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-project
-# Then the project: .dockerignore lets in only what runs (heavy_stack/, brython/, static/, alembic/).
+# Then the project: .dockerignore lets in only what runs (heavy/, heavy_stack/, brython/, static/, alembic/).
 COPY . .
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev

@@ -1,6 +1,6 @@
 """Builds the Sanic app: ReactPy, static files, health check, database lifecycle and middleware.
 
-``heavy_stack.main`` calls :func:`create_app` once per process; tests call it with their own
+``heavy.main`` calls :func:`create_app` once per process; tests call it with their own
 settings and a unique name (Sanic keeps a registry of app names per process).
 """
 
@@ -17,27 +17,26 @@ from sanic import Request, Sanic
 from sanic.response import BaseHTTPResponse
 from sanic_cors import CORS
 
-from heavy_stack.backend.auth import register_auth
-from heavy_stack.backend.health import health_blueprint
-from heavy_stack.backend.lifecycle import register_database_lifecycle
-from heavy_stack.backend.security_headers import register_security_headers
-from heavy_stack.config import Settings, get_settings
-from heavy_stack.dev.stylesheet_events import register_stylesheet_events
-from heavy_stack.frontend.brython_assets import register_brython_routes
-from heavy_stack.frontend.page_head import page_head
-from heavy_stack.frontend.root import Root
-from heavy_stack.observability.request_ids import register_request_ids
-from heavy_stack.observability.structured_logging import configure_logging
-from heavy_stack.observability.tracing import otlp_tracer_provider, register_tracing
-from heavy_stack.realtime.reactpy_patches import apply_reactpy_patches
-from heavy_stack.realtime.recording import record_streams
-from heavy_stack.realtime.recovery_service import register_state_recovery
+from heavy.accounts.auth_routes import register_auth
+from heavy.app import current_app
+from heavy.config import HeavySettings, get_settings
+from heavy.dev.stylesheet_events import register_stylesheet_events
+from heavy.observability.request_ids import register_request_ids
+from heavy.observability.structured_logging import configure_logging
+from heavy.observability.tracing import otlp_tracer_provider, register_tracing
+from heavy.realtime.reactpy_patches import apply_reactpy_patches
+from heavy.realtime.recording import record_streams
+from heavy.realtime.recovery_service import register_state_recovery
+from heavy.ui.brython_assets import register_brython_routes
+from heavy.ui.page_head import page_head
+from heavy.web.health import health_blueprint
+from heavy.web.lifecycle import register_database_lifecycle
+from heavy.web.security_headers import register_security_headers
 
 logger = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-STATIC_DIR = PROJECT_ROOT / "static"
-APP_NAME = "heavy_stack"
+RUNTIME_STATIC_DIR = Path(__file__).resolve().parent / "static"
+RUNTIME_STATIC_URL = "/_heavy/static"
 
 REQUEST_MAX_BYTES = 1_000_000
 # Browsers may reuse a CORS preflight answer this long. Set because sanic-cors's default
@@ -46,23 +45,25 @@ CORS_PREFLIGHT_MAX_AGE_SECONDS = 600
 
 
 def create_app(
-    settings: Settings | None = None,
+    settings: HeavySettings | None = None,
     *,
-    name: str = APP_NAME,
-    root: RootComponentConstructor = Root,
+    name: str | None = None,
+    root: RootComponentConstructor | None = None,
     hot_reload: bool = False,
 ) -> Sanic[Any, Any]:
     """A fully configured app. Nothing here touches the database: that happens on server start.
 
-    ``root`` is the page's root component (tests serve small apps of their own through it).
+    ``name`` and ``root`` default to the registered app's package name and root component (tests
+    serve small apps of their own through ``root``).
     ``hot_reload`` (set by ``heavy dev``, DEV only) serves what open tabs need to swap in changed
     stylesheets (docs/hot-reload.md).
     """
+    heavy_app = current_app()
     settings = settings or get_settings()
     configure_logging(settings)
     apply_reactpy_patches()
 
-    app = Sanic(name, configure_logging=False)  # our handler formats Sanic's lines too
+    app = Sanic(name or heavy_app.package, configure_logging=False)  # our handler formats Sanic's lines too
     app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES
     app.config.WEBSOCKET_MAX_SIZE = settings.stream_max_message_bytes
     app.config.FALLBACK_ERROR_FORMAT = "json"
@@ -77,11 +78,12 @@ def create_app(
     if settings.otlp_endpoint:  # off: nothing of tracing is installed (docs/observability.md)
         register_tracing(app, lambda: otlp_tracer_provider(settings))
     app.blueprint(health_blueprint)
-    app.static("/static", STATIC_DIR, name="static")
+    app.static("/static", heavy_app.static_dir, name="static")
+    app.static(RUNTIME_STATIC_URL, RUNTIME_STATIC_DIR, name="heavy_static")
     register_brython_routes(app)
     if hot_reload:
         register_stylesheet_events(app, settings)
-    configure(app, root, Options(head=page_head(settings, hot_reload=hot_reload)))
+    configure(app, root or heavy_app.load_root(), Options(head=page_head(settings, hot_reload=hot_reload)))
     if settings.cors_origins:
         _register_cors(app, settings.cors_origins)
     if settings.record_file is not None:

@@ -1,7 +1,10 @@
-"""Typed settings, read from ``HEAVY_STACK_*`` environment variables and an optional ``.env`` file.
+"""Typed settings of the runtime, read from environment variables and an optional ``.env`` file.
 
-Every value is validated at start-up; a bad one stops the process with one line naming the
-variable and what it accepts (see :func:`load_settings`). ``template.env`` documents each one.
+:class:`HeavySettings` holds every setting the runtime reads. An app subclasses it (for its own
+settings, and to choose the prefix of every variable: ``HEAVY_STACK_`` in the demo) and names the
+subclass in its :class:`~heavy.app.HeavyApp`; :func:`load_settings` builds that class. Every value
+is validated at start-up; a bad one stops the process with one line naming the variable and what
+it accepts. ``template.env`` documents each one.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from heavy_stack.errors import ConfigurationError
+from heavy.errors import ConfigurationError
 
-ENV_PREFIX = "HEAVY_STACK_"
+DEFAULT_ENV_PREFIX = "HEAVY_"
 DEFAULT_DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
 
 _DRIVER_BY_BACKEND = {"postgresql": "asyncpg", "postgres": "asyncpg", "cockroachdb": "asyncpg"}
@@ -99,11 +102,12 @@ DatabaseUrl = Annotated[str, AfterValidator(normalise_database_url)]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
-class Settings(BaseSettings):
-    """All configuration of a Heavy Stack process. Build it with :func:`load_settings`."""
+class HeavySettings(BaseSettings):
+    """All configuration the runtime reads. Build it with :func:`load_settings`, which builds the
+    app's subclass; a subclass sets ``model_config = SettingsConfigDict(env_prefix="MY_APP_")``."""
 
     model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX,
+        env_prefix=DEFAULT_ENV_PREFIX,
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
@@ -142,20 +146,31 @@ class Settings(BaseSettings):
     )
 
     @model_validator(mode="after")
-    def _production_is_explicit(self) -> Settings:
+    def _production_is_explicit(self) -> HeavySettings:
         if self.environment is not Environment.PRODUCTION:
             return self
+        prefix = type(self).env_prefix()
         secret = self.secret_key.get_secret_value()
         if secret == DEFAULT_DEV_SECRET_KEY or len(secret) < 32:
             raise ValueError(
-                f"{ENV_PREFIX}SECRET_KEY must be set to a random value of 32+ characters in PRODUCTION "
+                f"{prefix}SECRET_KEY must be set to a random value of 32+ characters in PRODUCTION "
                 "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
         missing = [name for name in ("sql_db_url", "vector_db_url") if getattr(self, name) is None]
         if missing:
-            names = " and ".join(f"{ENV_PREFIX}{name.upper()}" for name in missing)
+            names = " and ".join(f"{prefix}{name.upper()}" for name in missing)
             raise ValueError(f"{names} must be set in PRODUCTION (the embedded database is for development)")
         return self
+
+    @classmethod
+    def env_prefix(cls) -> str:
+        """The prefix of every variable of this settings class (``HEAVY_STACK_`` in the demo)."""
+        return str(cls.model_config.get("env_prefix", ""))
+
+    @classmethod
+    def env_name(cls, field_name: str) -> str:
+        """The environment variable of a setting: ``env_name("redis_url")`` -> ``HEAVY_STACK_REDIS_URL``."""
+        return f"{cls.env_prefix()}{field_name.upper()}"
 
     @property
     def is_dev(self) -> bool:
@@ -166,18 +181,31 @@ class Settings(BaseSettings):
         return [origin.strip() for origin in self.cors_header.split(",") if origin.strip()]
 
 
-def load_settings(**overrides: Any) -> Settings:
-    """Build :class:`Settings` from the environment (and ``overrides``), or raise ConfigurationError.
+def settings_class() -> type[HeavySettings]:
+    """The settings class of the app this process serves (its :class:`~heavy.app.HeavyApp`)."""
+    from heavy.app import current_app  # the registration imports the app's settings module
+
+    return current_app().settings
+
+
+def env_prefix() -> str:
+    """The prefix of every setting of the app this process serves."""
+    return settings_class().env_prefix()
+
+
+def load_settings(**overrides: Any) -> HeavySettings:
+    """Build the app's settings from the environment (and ``overrides``), or raise ConfigurationError.
 
     The error message is one line: the variable, what is wrong, and what it accepts.
     """
+    cls = settings_class()
     try:
-        return Settings(**overrides)
+        return cls(**overrides)
     except ValidationError as error:
-        raise ConfigurationError(describe_validation_error(error)) from None
+        raise ConfigurationError(describe_validation_error(error, cls.env_prefix())) from None
 
 
-def describe_validation_error(error: ValidationError) -> str:
+def describe_validation_error(error: ValidationError, prefix: str) -> str:
     """Turn pydantic's multi-line report into one line naming each variable."""
     problems = []
     for detail in error.errors(include_url=False):
@@ -187,13 +215,13 @@ def describe_validation_error(error: ValidationError) -> str:
             shown = detail.get("input")
             echo = field not in _NEVER_ECHOED and isinstance(shown, str | int | float)
             got = f" (got {shown!r})" if echo else ""
-            problems.append(f"{ENV_PREFIX}{field.upper()}: {message}{got}")
+            problems.append(f"{prefix}{field.upper()}: {message}{got}")
         else:
             problems.append(message)
     return "invalid configuration: " + "; ".join(problems)
 
 
 @functools.cache
-def get_settings() -> Settings:
+def get_settings() -> HeavySettings:
     """The process-wide settings, loaded once."""
     return load_settings()

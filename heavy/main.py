@@ -1,5 +1,5 @@
-"""The app object of this process, so that ``sanic heavy_stack.main.app`` (and ``heavy run``) work."""
+"""The app object of this process, so that ``sanic heavy.main.app`` (and ``heavy run``) work."""
 
-from heavy_stack.app_factory import create_app
+from heavy.app_factory import create_app
 
 app = create_app()

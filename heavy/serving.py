@@ -1,4 +1,4 @@
-"""Starts Sanic on the app in ``heavy_stack.main``, in one process or with a worker per process."""
+"""Starts Sanic on the app in ``heavy.main``, in one process or with a worker per process."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import socket
 from sanic import Sanic
 from sanic.worker.loader import AppLoader
 
-from heavy_stack.config import Settings
-from heavy_stack.errors import HeavyStackError
+from heavy.config import HeavySettings
+from heavy.errors import HeavyError
 
-APP_MODULE = "heavy_stack.main:app"
+APP_MODULE = "heavy.main:app"
 
 logger = logging.getLogger(__name__)
 
 
-def serve(settings: Settings, *, host: str, port: int, workers: int, database: str) -> None:
-    """Block serving ``heavy_stack.main:app`` until SIGINT / SIGTERM, then shut down gracefully."""
+def serve(settings: HeavySettings, *, host: str, port: int, workers: int, database: str) -> None:
+    """Block serving ``heavy.main:app`` until SIGINT / SIGTERM, then shut down gracefully."""
     check_port_free(host, port)
     loader = AppLoader(module_input=APP_MODULE)
     app = loader.load()
@@ -58,6 +58,6 @@ def check_port_free(host: str, port: int) -> None:
                 if error.errno == errno.EADDRINUSE
                 else f"cannot be used ({error.strerror})"
             )
-            raise HeavyStackError(
+            raise HeavyError(
                 f"{host}:{port} {reason}; pick another with --port or HEAVY_STACK_PORT"
             ) from None

@@ -15,20 +15,20 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from heavy_stack.backend.data.database_setup import DatabaseUrls, create_engine, prepare_databases
-from heavy_stack.backend.data.db_connection import db_session_var, vector_db_session_var
-from heavy_stack.backend.data.embedded_postgres import (
+from heavy.config import HeavySettings, env_prefix, load_settings
+from heavy.data.database_setup import DatabaseUrls, create_engine, prepare_databases
+from heavy.data.db_connection import db_session_var, vector_db_session_var
+from heavy.data.embedded_postgres import (
     EmbeddedPostgres,
     embedded_postgres,
     stop_embedded_postgres,
 )
-from heavy_stack.config import ENV_PREFIX, Settings, load_settings
 from tests.support.servers import ServerProcess, heavy_server
 
 
 def _remove_shell_settings() -> None:
     """Tests are hermetic: the developer's shell settings must not leak in."""
-    for name in [name for name in os.environ if name.startswith(ENV_PREFIX)]:
+    for name in [name for name in os.environ if name.startswith(env_prefix())]:
         del os.environ[name]
 
 
@@ -58,7 +58,7 @@ def embedded_server(data_dir: Path) -> Iterator[EmbeddedPostgres]:
 
 
 @pytest.fixture(scope="session")
-def settings(data_dir: Path, embedded_server: EmbeddedPostgres) -> Settings:
+def settings(data_dir: Path, embedded_server: EmbeddedPostgres) -> HeavySettings:
     """DEV settings on the session's embedded database, ignoring any .env file."""
     return load_settings(_env_file=None, data_dir=data_dir)
 
@@ -66,11 +66,11 @@ def settings(data_dir: Path, embedded_server: EmbeddedPostgres) -> Settings:
 @pytest.fixture(scope="session")
 def server_env(data_dir: Path, embedded_server: EmbeddedPostgres) -> dict[str, str]:
     """Environment for a ``heavy`` subprocess that shares the session's embedded database."""
-    return {f"{ENV_PREFIX}DATA_DIR": str(data_dir), f"{ENV_PREFIX}ENVIRONMENT": "DEV"}
+    return {f"{env_prefix()}DATA_DIR": str(data_dir), f"{env_prefix()}ENVIRONMENT": "DEV"}
 
 
 @pytest.fixture(scope="session")
-async def database_urls(settings: Settings) -> DatabaseUrls:
+async def database_urls(settings: HeavySettings) -> DatabaseUrls:
     urls, vector_ok = await prepare_databases(settings, create_schema=True)
     assert vector_ok, "the embedded PostgreSQL ships pgvector"
     return urls

@@ -9,13 +9,13 @@ from uuid import UUID
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from heavy_stack.backend.data.db_connection import SessionMaker
+from heavy.accounts.user_manager import UserManager
+from heavy.accounts.user_model import SQLUser
+from heavy.accounts.user_mungers import UserSQLModelMunger
+from heavy.accounts.user_repository import UserRepository
+from heavy.data.db_connection import SessionMaker
 from heavy_stack.backend.data.model_managers.document_manager import DocumentManager
-from heavy_stack.backend.data.model_managers.user_manager import UserManager
 from heavy_stack.backend.data.model_mungers.document_mungers import DocumentModelMunger
-from heavy_stack.backend.data.model_mungers.user_mungers import UserSQLModelMunger
-from heavy_stack.backend.data.repositories.user_repository import UserRepository
-from heavy_stack.backend.data.sql_models.user import SQLUser
 from heavy_stack.shared_models.document import Document
 
 _numbers = itertools.count(1)

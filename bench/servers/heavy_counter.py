@@ -12,9 +12,9 @@ from sanic import Sanic
 
 from bench.servers import COUNTER_ID, ServerOptions, counter_text
 from bench.servers.heavy_settings import bench_settings
-from heavy_stack.app_factory import create_app
-from heavy_stack.backend.api_requests import HeavyContext
-from heavy_stack.frontend.reactpy_util import heavy_event
+from heavy.app_factory import create_app
+from heavy.ui.reactpy_util import heavy_event
+from heavy.web.api_requests import HeavyContext
 
 
 @component

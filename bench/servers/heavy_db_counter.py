@@ -12,12 +12,12 @@ from sanic import Sanic
 
 from bench.servers import COUNTER_ID, ServerOptions, counter_text
 from bench.servers.heavy_settings import bench_settings
-from heavy_stack.app_factory import create_app
-from heavy_stack.backend.api_requests import HeavyContext
-from heavy_stack.backend.data.model_managers.user_manager import UserManager
-from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger
-from heavy_stack.backend.data.sql_models.user import UserId
-from heavy_stack.frontend.reactpy_util import heavy_event
+from heavy.accounts.user_manager import UserManager
+from heavy.accounts.user_model import UserId
+from heavy.accounts.user_mungers import UserModelMunger
+from heavy.app_factory import create_app
+from heavy.ui.reactpy_util import heavy_event
+from heavy.web.api_requests import HeavyContext
 
 
 def build_app(options: ServerOptions) -> Sanic[Any, Any]:

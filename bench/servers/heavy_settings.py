@@ -1,4 +1,4 @@
-"""Settings for the Heavy Stack benchmark servers: DEV, on the benchmark's own embedded PostgreSQL.
+"""HeavySettings for the Heavy Stack benchmark servers: DEV, on the benchmark's own embedded PostgreSQL.
 
 Explicit values win over the environment, so a developer's ``HEAVY_STACK_*`` variables or ``.env``
 never point a benchmark at another database.
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from heavy_stack.config import Environment, Settings, load_settings
+from heavy.config import Environment, HeavySettings, load_settings
 
 
-def bench_settings(data_dir: Path | None) -> Settings:
+def bench_settings(data_dir: Path | None) -> HeavySettings:
     """DEV settings on the embedded PostgreSQL kept in ``data_dir``."""
     if data_dir is None:
         raise SystemExit("a Heavy Stack benchmark server needs --data-dir (the embedded PostgreSQL's folder)")

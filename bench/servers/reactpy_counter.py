@@ -11,7 +11,7 @@ from reactpy.core.types import VdomDict
 from sanic import Sanic
 
 from bench.servers import COUNTER_ID, ServerOptions, counter_text
-from heavy_stack.realtime.reactpy_patches import apply_hook_stack_fix
+from heavy.realtime.reactpy_patches import apply_hook_stack_fix
 
 
 @component

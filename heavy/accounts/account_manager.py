@@ -12,14 +12,14 @@ from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
-from heavy_stack.backend.data.model_managers.base import BaseManager
-from heavy_stack.backend.data.model_managers.user_manager import UserManager
-from heavy_stack.backend.data.model_mungers.base import ModelMunger
-from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger, UserSQLModelMunger
-from heavy_stack.backend.data.repositories.user_repository import UserRepository
-from heavy_stack.backend.data.sql_models.user import SQLUser, UserId
-from heavy_stack.backend.login_throttle import LoginThrottle
-from heavy_stack.backend.passwords import hash_password, needs_rehash, password_problem, verify_password
+from heavy.accounts.login_throttle import LoginThrottle
+from heavy.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+from heavy.accounts.user_manager import UserManager
+from heavy.accounts.user_model import SQLUser, UserId
+from heavy.accounts.user_mungers import UserModelMunger, UserSQLModelMunger
+from heavy.accounts.user_repository import UserRepository
+from heavy.data.manager_base import BaseManager
+from heavy.data.munger_base import ModelMunger
 
 T = TypeVar("T")
 

@@ -19,18 +19,19 @@ from sanic.exceptions import Forbidden
 from sanic.request import RequestParameters
 from sanic.response import json, redirect
 
-from heavy_stack.backend.api_requests import open_heavy_context
-from heavy_stack.backend.data.db_connection import DatabaseConnections
-from heavy_stack.backend.data.model_managers.account_manager import AccountError, AccountManager
-from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger
-from heavy_stack.backend.data.repositories.user_repository import UserRepository
-from heavy_stack.backend.data.sql_models.user import UserId
-from heavy_stack.backend.login_throttle import LoginThrottle, create_login_throttle
-from heavy_stack.backend.same_origin import is_same_origin
-from heavy_stack.backend.sessions import SESSION_COOKIE, LoginSession, SessionStore, create_session_store
-from heavy_stack.backend.sweeping import start_sweeping, stop_sweeping
-from heavy_stack.config import Settings
-from heavy_stack.shared_models.user import ANONYMOUS_USER
+from heavy.accounts.account_manager import AccountError, AccountManager
+from heavy.accounts.login_throttle import LoginThrottle, create_login_throttle
+from heavy.accounts.next_paths import safe_next_path
+from heavy.accounts.sessions import SESSION_COOKIE, LoginSession, SessionStore, create_session_store
+from heavy.accounts.user_model import UserId
+from heavy.accounts.user_mungers import UserModelMunger
+from heavy.accounts.user_repository import UserRepository
+from heavy.accounts.users import ANONYMOUS_USER
+from heavy.config import HeavySettings
+from heavy.data.db_connection import DatabaseConnections
+from heavy.web.api_requests import open_heavy_context
+from heavy.web.same_origin import is_same_origin
+from heavy.web.sweeping import start_sweeping, stop_sweeping
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ _MAX_FIELD_LENGTH = 1024
 SWEEP_INTERVAL_SECONDS = 600
 
 
-def register_auth(app: Sanic[Any, Any], settings: Settings) -> None:
+def register_auth(app: Sanic[Any, Any], settings: HeavySettings) -> None:
     """Session store, login throttle, the user of each request, and the /auth routes."""
 
     async def open_stores(app: Sanic[Any, Any]) -> None:
@@ -145,25 +146,6 @@ async def who_am_i(request: Request) -> HTTPResponse:
     if user.is_authenticated:
         body["id"] = str(user.id)
     return json(body)
-
-
-def safe_next_path(value: str | None) -> str:
-    """Only paths on this site: an open redirect would make our login page a phishing tool.
-
-    Anything else becomes ``/``: values not starting with exactly one slash (``//host``,
-    ``https://host``), and values with a backslash or a control character, because browsers read a
-    backslash as a slash and drop tabs and newlines (a tab between two slashes would make ``//``).
-    """
-    if (
-        not value
-        or len(value) > 500
-        or not value.startswith("/")
-        or value.startswith("//")
-        or "\\" in value
-        or any(ord(character) < 0x20 or ord(character) == 0x7F for character in value)
-    ):
-        return "/"
-    return value
 
 
 def client_address(request: Request) -> str:

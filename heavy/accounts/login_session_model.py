@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import DateTime, ForeignKey, Uuid
 from sqlmodel import Field
 
-from heavy_stack.backend.data.sql_models.heavy_model import HeavyModel, timestamp_field
+from heavy.data.heavy_model import HeavyModel, timestamp_field
 
 
 class SQLLoginSession(HeavyModel, table=True):

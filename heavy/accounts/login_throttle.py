@@ -17,8 +17,8 @@ from sqlalchemy import ColumnElement, case
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, delete, select
 
-from heavy_stack.backend.data.db_connection import SessionMaker
-from heavy_stack.backend.data.sql_models.login_session import SQLLoginAttempts
+from heavy.accounts.login_session_model import SQLLoginAttempts
+from heavy.data.db_connection import SessionMaker
 
 REDIS_KEY_PREFIX = "heavy_stack:login_failures:"
 

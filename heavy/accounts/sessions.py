@@ -22,14 +22,15 @@ from redis.asyncio import Redis
 from sqlalchemy import delete
 from sqlmodel import col, select
 
-from heavy_stack.backend.data.db_connection import SessionMaker
-from heavy_stack.backend.data.sql_models.login_session import SQLLoginSession
+from heavy.accounts.login_session_model import SQLLoginSession
+from heavy.app import redis_key_prefix
+from heavy.data.db_connection import SessionMaker
 
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "heavy_session"
 SESSION_ID_BYTES = 32  # 256 bits from the OS CSPRNG
-REDIS_KEY_PREFIX = "heavy_stack:session:"
+REDIS_KEY_KIND = "session"
 
 
 @dataclass(frozen=True)
@@ -140,13 +141,14 @@ class RedisSessionStore(SessionStore):
     def __init__(self, redis: Redis, ttl: timedelta) -> None:
         super().__init__(ttl)
         self._redis = redis
+        self.key_prefix = redis_key_prefix(REDIS_KEY_KIND)
 
     async def _save(self, id_hash: str, user_id: UUID, expires_at: datetime) -> None:
         value = orjson.dumps({"user_id": str(user_id), "expires_at": expires_at.isoformat()})
-        await self._redis.set(REDIS_KEY_PREFIX + id_hash, value, exat=int(expires_at.timestamp()) + 1)
+        await self._redis.set(self.key_prefix + id_hash, value, exat=int(expires_at.timestamp()) + 1)
 
     async def _load(self, id_hash: str) -> tuple[UUID, datetime] | None:
-        raw = await self._redis.get(REDIS_KEY_PREFIX + id_hash)
+        raw = await self._redis.get(self.key_prefix + id_hash)
         if raw is None:
             return None
         try:
@@ -157,7 +159,7 @@ class RedisSessionStore(SessionStore):
             return None
 
     async def _delete(self, id_hash: str) -> None:
-        await self._redis.delete(REDIS_KEY_PREFIX + id_hash)
+        await self._redis.delete(self.key_prefix + id_hash)
 
 
 class CachedSessionStore(SessionStore):

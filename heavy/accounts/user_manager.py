@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from heavy_stack.backend.data.model_managers.base import BaseManager
-from heavy_stack.backend.data.model_mungers.base import ModelMunger
-from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger, UserSQLModelMunger
-from heavy_stack.backend.data.repositories.user_repository import UserRepository
-from heavy_stack.backend.data.sql_models.user import SQLUser, UserId
-from heavy_stack.backend.key_derivation import derive_passphrase
+from heavy.accounts.user_model import SQLUser, UserId
+from heavy.accounts.user_mungers import UserModelMunger, UserSQLModelMunger
+from heavy.accounts.user_repository import UserRepository
+from heavy.data.manager_base import BaseManager
+from heavy.data.munger_base import ModelMunger
+from heavy.web.key_derivation import derive_passphrase
 
 T = TypeVar("T")
 

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Uuid
 from sqlmodel import Field
 
-from heavy_stack.backend.data.sql_models.heavy_model import HeavyModel, timestamp_field
+from heavy.data.heavy_model import HeavyModel, timestamp_field
 
 UserId = NewType("UserId", UUID)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from heavy_stack.backend.data.model_mungers.base import ModelMunger, SQLModelMunger
-from heavy_stack.backend.data.sql_models.user import SQLUser
-from heavy_stack.shared_models.user import User
+from heavy.accounts.user_model import SQLUser
+from heavy.accounts.users import User
+from heavy.data.munger_base import ModelMunger, SQLModelMunger
 
 
 class UserModelMunger(ModelMunger[User, SQLUser]):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from heavy_stack.backend.data.repositories.base import SQLRepositoryBase
-from heavy_stack.backend.data.sql_models.heavy_model import utc_now
-from heavy_stack.backend.data.sql_models.user import SQLUser, UserId
+from heavy.accounts.user_model import SQLUser, UserId
+from heavy.data.heavy_model import utc_now
+from heavy.data.repository_base import SQLRepositoryBase
 
 
 class UserRepository(SQLRepositoryBase):

@@ -7,16 +7,16 @@ from typing import Any
 
 import click
 
-from heavy_stack.errors import HeavyStackError
+from heavy.errors import HeavyError
 
 
 class HeavyGroup(click.Group):
-    """Prints a :class:`HeavyStackError` as one line and exits with its code, instead of a traceback."""
+    """Prints a :class:`HeavyError` as one line and exits with its code, instead of a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except HeavyStackError as error:
+        except HeavyError as error:
             click.echo(f"heavy: error: {error}", err=True)
             sys.exit(error.exit_code)
 
@@ -27,18 +27,18 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
-    from heavy_stack.cli.add_table import add_table
-    from heavy_stack.cli.bench import bench
-    from heavy_stack.cli.dev import dev
-    from heavy_stack.cli.load_test import load_test
-    from heavy_stack.cli.migrate import migrate
-    from heavy_stack.cli.pave_db import pave_db
-    from heavy_stack.cli.profile import profile
-    from heavy_stack.cli.record import record
-    from heavy_stack.cli.rename import rename
-    from heavy_stack.cli.run import run
-    from heavy_stack.cli.test_daemon import test_daemon
-    from heavy_stack.cli.time_tracking import time_tracking
+    from heavy.cli.add_table import add_table
+    from heavy.cli.bench import bench
+    from heavy.cli.dev import dev
+    from heavy.cli.load_test import load_test
+    from heavy.cli.migrate import migrate
+    from heavy.cli.pave_db import pave_db
+    from heavy.cli.profile import profile
+    from heavy.cli.record import record
+    from heavy.cli.rename import rename
+    from heavy.cli.run import run
+    from heavy.cli.test_daemon import test_daemon
+    from heavy.cli.time_tracking import time_tracking
 
     commands = (
         run,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import click
 
-from heavy_stack.errors import HeavyStackError
+from heavy.errors import HeavyError
 
 
 @click.command("add-table")
@@ -26,7 +26,7 @@ def add_table(table: str | None, model: str | None, pk_type: str | None, yes: bo
     Registers the model so DEV start-up, pave-db and Alembic see it. Refuses invalid, reserved or
     clashing names, and a table name a model already has, before writing anything.
     """
-    from heavy_stack.scaffolding.add_table import (
+    from heavy.scaffolding.add_table import (
         ScaffoldingError,
         TableNames,
         check_model_name,
@@ -79,7 +79,7 @@ def _ask(
     def checked(answer: str) -> str:
         try:
             return check(answer.strip())
-        except HeavyStackError as error:
+        except HeavyError as error:
             raise click.BadParameter(str(error)) from None
 
     answer: str = click.prompt(prompt, default=default, value_proc=checked)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from heavy_stack.errors import HeavyStackError
+from heavy.errors import HeavyError
 
 SERVER_NAMES = ("echo", "reactpy", "heavy", "heavy-db")  # bench.servers.SERVERS, in the table's order
 
@@ -55,8 +55,8 @@ def bench(
         from bench import stack_comparison
         from bench.results import RESULTS_DIR
     except ImportError as error:
-        raise HeavyStackError(
-            f"heavy bench runs from a source checkout with bench/ next to heavy_stack/ ({error})"
+        raise HeavyError(
+            f"heavy bench runs from a source checkout with bench/ next to heavy/ ({error})"
         ) from None
     sizes = (stack_comparison.QUICK if quick else stack_comparison.FULL).scaled(scale)
     stack_comparison.run_comparison(

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import click
 
-from heavy_stack.config import load_settings
-from heavy_stack.errors import HeavyStackError
+from heavy.config import load_settings
+from heavy.errors import HeavyError
 
-APP_PACKAGE = __name__.partition(".")[0]
+RUNTIME_PACKAGE = __name__.partition(".")[0]
 POLL_INTERVAL_DEFAULT = 0.1
 
 
 @click.command()
-@click.option("--host", help="Interface to listen on.  [default: HEAVY_STACK_HOST, else 127.0.0.1]")
+@click.option("--host", help="Interface to listen on.  [default: the HOST setting, else 127.0.0.1]")
 @click.option(
-    "--port", type=click.IntRange(1, 65535), help="Port to listen on.  [default: HEAVY_STACK_PORT, else 8000]"
+    "--port", type=click.IntRange(1, 65535), help="Port to listen on.  [default: the PORT setting, else 8000]"
 )
 @click.option(
     "--watch",
     "packages",
     multiple=True,
     metavar="PACKAGE",
-    help=f"Another package whose code is swapped in when saved, besides {APP_PACKAGE} (always watched); "
-    "repeat for more.",
+    help="Another package whose code is swapped in when saved, besides the app's and the runtime's "
+    "(always watched); repeat for more.",
 )
 @click.option(
     "--poll-interval",
@@ -40,9 +40,9 @@ def dev(host: str | None, port: int | None, packages: tuple[str, ...], poll_inte
     stylesheet under static/ restyles open tabs without a reload. DEV only; see docs/hot-reload.md.
     """
     try:  # development dependencies: `heavy run` must work without them
-        from heavy_stack.dev.supervisor import package_folders, run_dev
+        from heavy.dev.supervisor import package_folders, run_dev
     except ImportError as error:
-        raise HeavyStackError(
+        raise HeavyError(
             f"heavy dev needs the development dependencies ({error.name} is missing): run make install"
         ) from None
 
@@ -57,5 +57,7 @@ def dev(host: str | None, port: int | None, packages: tuple[str, ...], poll_inte
 
 
 def watched_packages(extra: tuple[str, ...]) -> tuple[str, ...]:
-    """The app's package, always, then the packages given with ``--watch``, each once."""
-    return tuple(dict.fromkeys((APP_PACKAGE, *extra)))
+    """The app's package and the runtime's, always, then the packages given with ``--watch``, each once."""
+    from heavy.app import current_app
+
+    return tuple(dict.fromkeys((current_app().package, RUNTIME_PACKAGE, *extra)))

@@ -16,15 +16,15 @@ from typing import Any
 
 import click
 
-import heavy_stack.load_testing
-from heavy_stack.cli.record import default_recordings_dir
-from heavy_stack.config import load_settings
-from heavy_stack.errors import HeavyStackError, LoadTestFailedError, RecordingError
-from heavy_stack.load_testing.locust_report import read_summary
-from heavy_stack.load_testing.replay_plan import ReplayPlan, load_replay_plan
-from heavy_stack.load_testing.session_replayer import Outcome, SessionReplayer, StepResult
+import heavy.load_testing
+from heavy.cli.record import default_recordings_dir
+from heavy.config import load_settings
+from heavy.errors import HeavyError, LoadTestFailedError, RecordingError
+from heavy.load_testing.locust_report import read_summary
+from heavy.load_testing.replay_plan import ReplayPlan, load_replay_plan
+from heavy.load_testing.session_replayer import Outcome, SessionReplayer, StepResult
 
-LOCUSTFILE = Path(heavy_stack.load_testing.__file__).with_name("locustfile.py")
+LOCUSTFILE = Path(heavy.load_testing.__file__).with_name("locustfile.py")
 CSV_PREFIX = "locust"
 HTML_REPORT = "report.html"
 SUMMARY = "summary.json"
@@ -203,7 +203,7 @@ def _preflight(plan: ReplayPlan, host: str, step_timeout: float) -> None:
         )
         return
     if failed.outcome is Outcome.UNREACHABLE:
-        raise HeavyStackError(f"{failed.failure}; start the app (heavy run) or pass --host")
+        raise HeavyError(f"{failed.failure}; start the app (heavy run) or pass --host")
     raise RecordingError(
         f"{plan.recording} does not replay against {host}: {failed.describe()}; "
         "if the page changed, record the session again (heavy record)"
@@ -220,6 +220,6 @@ def _run_locust(arguments: list[str], *, timeout: float | None = None) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-        raise HeavyStackError(f"Locust still ran {timeout:.0f} s after it started; stopped it") from None
+        raise HeavyError(f"Locust still ran {timeout:.0f} s after it started; stopped it") from None
     if code != 0:
-        raise HeavyStackError(f"Locust exited with code {code}; its output above says why")
+        raise HeavyError(f"Locust exited with code {code}; its output above says why")

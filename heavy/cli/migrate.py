@@ -10,8 +10,8 @@ import asyncio
 
 import click
 
-from heavy_stack.config import ENV_PREFIX, load_settings, normalise_database_url
-from heavy_stack.errors import ConfigurationError
+from heavy.config import env_prefix, load_settings, normalise_database_url
+from heavy.errors import ConfigurationError
 
 
 @click.group()
@@ -26,7 +26,7 @@ def up() -> None:
     In DEV, missing databases are created first. A database built from the models (DEV start-up
     or pave-db) has no migration history and is refused.
     """
-    from heavy_stack.migrations.runner import migrate_up
+    from heavy.migrations.runner import migrate_up
 
     asyncio.run(migrate_up(load_settings(), click.echo))
 
@@ -40,7 +40,7 @@ def create(message: str) -> None:
     against it, applies it there and checks nothing is left over. Scratch databases go on the
     configured server (the embedded PostgreSQL by default) and are always dropped.
     """
-    from heavy_stack.migrations.runner import create_migration
+    from heavy.migrations.runner import create_migration
 
     asyncio.run(create_migration(load_settings(), message, click.echo))
 
@@ -48,20 +48,20 @@ def create(message: str) -> None:
 @migrate.command()
 @click.option(
     "--cockroach-url",
-    envvar=f"{ENV_PREFIX}COCKROACH_URL",
+    envvar=f"{env_prefix()}COCKROACH_URL",
     metavar="URL",
-    help=f"Also test the SQL database's migrations on this CockroachDB.  [env: {ENV_PREFIX}COCKROACH_URL]",
+    help=f"Also test the SQL database's migrations on this CockroachDB.  [env: {env_prefix()}COCKROACH_URL]",
 )
 def test(cockroach_url: str | None) -> None:
     """Apply every migration to fresh databases and fail if the models differ from the result.
 
     Each migration is also downgraded and re-applied. Scratch databases are always dropped.
     """
-    from heavy_stack.migrations.runner import verify_migrations
+    from heavy.migrations.runner import verify_migrations
 
     if cockroach_url:
         try:
             cockroach_url = normalise_database_url(cockroach_url)
         except ValueError as error:
-            raise ConfigurationError(f"{ENV_PREFIX}COCKROACH_URL: {error}") from None
+            raise ConfigurationError(f"{env_prefix()}COCKROACH_URL: {error}") from None
     asyncio.run(verify_migrations(load_settings(), click.echo, cockroach_url=cockroach_url or None))

@@ -6,8 +6,8 @@ import asyncio
 
 import click
 
-from heavy_stack.backend.data.pave_db import NOT_LOCAL_FLAG, pave_databases
-from heavy_stack.config import load_settings, mask_url
+from heavy.config import load_settings, mask_url
+from heavy.data.pave_db import NOT_LOCAL_FLAG, pave_databases
 
 
 @click.command("pave-db")

@@ -24,8 +24,8 @@ from types import FrameType
 import click
 import psutil
 
-from heavy_stack.config import load_settings
-from heavy_stack.errors import HeavyStackError
+from heavy.config import load_settings
+from heavy.errors import HeavyError
 
 FORMATS = {"flamegraph": "svg", "speedscope": "speedscope.json", "raw": "txt"}
 VIEWERS = {
@@ -35,7 +35,7 @@ VIEWERS = {
 }
 
 
-class ProfilingError(HeavyStackError):
+class ProfilingError(HeavyError):
     """py-spy is missing, or wrote no profile."""
 
 
@@ -135,9 +135,7 @@ def profile() -> None:
 @click.argument("run_arguments", nargs=-1, type=click.UNPROCESSED)
 def server(output_format: str, rate: int, output: Path | None, run_arguments: tuple[str, ...]) -> None:
     """Serve the app under py-spy until Ctrl+C. RUN_ARGUMENTS go to heavy run (--port, --workers)."""
-    _record(
-        "server", [sys.executable, "-m", "heavy_stack", "run", *run_arguments], output_format, rate, output
-    )
+    _record("server", [sys.executable, "-m", "heavy", "run", *run_arguments], output_format, rate, output)
 
 
 @profile.command(context_settings=_PASS_THROUGH)

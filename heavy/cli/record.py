@@ -9,14 +9,14 @@ from pathlib import Path
 
 import click
 
-from heavy_stack.backend.data.database_setup import prepare_databases
-from heavy_stack.config import Settings, load_settings
-from heavy_stack.errors import RecordingError
-from heavy_stack.realtime.recording import RECORD_FILE_VARIABLE, read_recording
-from heavy_stack.serving import serve
+from heavy.config import HeavySettings, load_settings
+from heavy.data.database_setup import prepare_databases
+from heavy.errors import RecordingError
+from heavy.realtime.recording import RECORD_FILE_VARIABLE, read_recording
+from heavy.serving import serve
 
 
-def default_recordings_dir(settings: Settings) -> Path:
+def default_recordings_dir(settings: HeavySettings) -> Path:
     return settings.data_dir / "recordings"
 
 
@@ -59,7 +59,7 @@ def record(out: Path | None, host: str | None, port: int | None) -> None:
     _print_summary(out)
 
 
-def _new_recording_path(settings: Settings) -> Path:
+def _new_recording_path(settings: HeavySettings) -> Path:
     return default_recordings_dir(settings) / f"session-{time.strftime('%Y%m%d-%H%M%S')}.jsonl"
 
 

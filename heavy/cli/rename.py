@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import click
 
-from heavy_stack.errors import HeavyStackError
+from heavy.errors import HeavyError
 
 
 @click.command()
@@ -21,28 +21,31 @@ from heavy_stack.errors import HeavyStackError
 @click.option("--dry-run", is_flag=True, help="List every change and change nothing.")
 @click.option("--force", is_flag=True, help="Rename even with uncommitted changes in the git tree.")
 def rename(name: str | None, proper_name: str | None, dry_run: bool, force: bool) -> None:
-    """Give the project a new name in every file and path (binaries, .git, .venv, .heavy excepted).
+    """Give the app a new name in every file and path (binaries, .git, .venv, .heavy and the
+    runtime's files excepted).
 
     Refuses an invalid name, and a git tree with uncommitted changes unless --force, before
-    changing anything. The `heavy` command keeps its name; its entry point follows the package.
+    changing anything. The `heavy` command keeps its name; the app's entry point follows the package.
     """
-    from heavy_stack.scaffolding.project_files import PROJECT_ROOT
-    from heavy_stack.scaffolding.rename import (
-        CURRENT_NAME,
+    from heavy.scaffolding.project_files import app_project_root
+    from heavy.scaffolding.rename import (
         ProjectName,
         apply_rename,
         check_clean_git_tree,
         check_new_name,
+        current_name,
         find_leftovers,
         plan_rename,
     )
 
+    old = current_name()
+
     interactive = name is None
     if not force and not dry_run:
-        check_clean_git_tree(PROJECT_ROOT)
+        check_clean_git_tree(app_project_root())
     if name is None:
         name = click.prompt(
-            f"New package name for {CURRENT_NAME.package} (lower_snake_case, e.g. acme_portal)",
+            f"New package name for {old.package} (lower_snake_case, e.g. acme_portal)",
             value_proc=_checked(lambda answer: check_new_name(ProjectName.from_package(answer))),
         )
         assert name is not None
@@ -54,7 +57,7 @@ def rename(name: str | None, proper_name: str | None, dry_run: bool, force: bool
         )
     plan = plan_rename(ProjectName.from_package(name, proper_name))
     summary = (
-        f"{CURRENT_NAME.package} -> {plan.new.package} ({CURRENT_NAME.proper!r} -> {plan.new.proper!r}): "
+        f"{old.package} -> {plan.new.package} ({old.proper!r} -> {plan.new.proper!r}): "
         f"{_count(len(plan.edits), 'file')} edited, {_count(len(plan.renames), 'path')} renamed"
     )
     if dry_run or interactive:
@@ -70,7 +73,7 @@ def rename(name: str | None, proper_name: str | None, dry_run: bool, force: bool
     if complaint:
         click.echo(f"note: ruff could not tidy the edited files: {complaint}")
     click.echo(f"renamed {summary}")
-    leftovers = find_leftovers(plan.root, CURRENT_NAME)
+    leftovers = find_leftovers(plan.root, old)
     for leftover in leftovers:
         click.echo(f"left as it was: {leftover}")
     click.echo(
@@ -85,7 +88,7 @@ def _checked(check: Callable[[str], None]) -> Callable[[str], str]:
     def value_proc(answer: str) -> str:
         try:
             check(answer.strip())
-        except HeavyStackError as error:
+        except HeavyError as error:
             raise click.BadParameter(str(error)) from None
         return answer.strip()
 

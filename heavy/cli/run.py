@@ -6,11 +6,11 @@ import asyncio
 
 import click
 
-from heavy_stack.backend.data.database_setup import prepare_databases
-from heavy_stack.config import load_settings
-from heavy_stack.errors import RecordingError
-from heavy_stack.observability.structured_logging import configure_logging
-from heavy_stack.serving import serve
+from heavy.config import load_settings
+from heavy.data.database_setup import prepare_databases
+from heavy.errors import RecordingError
+from heavy.observability.structured_logging import configure_logging
+from heavy.serving import serve
 
 
 @click.command()

@@ -15,13 +15,19 @@ from pathlib import Path
 
 import click
 
-from heavy_stack.errors import HeavyStackError
+from heavy.app import current_app
+from heavy.errors import HeavyError
 
 PLUGIN = "pytest_hot_reloading.plugin"
 DEFAULT_PORT = 4852  # the plugin's own default, so a bare `pytest -p ...` finds the daemon
 DAEMON_HOST = "localhost"  # where the plugin's client looks
-PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the folder holding the package, tests/, bench/
-WATCHED_FOLDERS = (__name__.partition(".")[0], "tests", "bench", "dev_scripts")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the folder holding the packages, tests/, bench/
+WATCHED_FOLDERS = (
+    __name__.partition(".")[0],
+    "tests",
+    "bench",
+    "dev_scripts",
+)  # and the app's, found at run time
 IGNORED_FOLDERS = (".venv", ".heavy")
 POLL_THROTTLE = 0.1  # the plugin polls every 2 s times this: a save shows in the next run
 
@@ -42,7 +48,7 @@ def test_daemon(port: int, stop: bool) -> None:
     Then, from another terminal or your editor, run tests through it:
 
     \b
-      .venv/bin/pytest -p pytest_hot_reloading.plugin tests/unit/test_config.py
+      .venv/bin/pytest -p pytest_hot_reloading.plugin tests/heavy/unit/test_config.py
 
     Saved changes to the package, tests/, bench/ and dev_scripts/ are swapped into the daemon
     before the next run. A new test file or test is collected when the run's arguments change.
@@ -53,7 +59,7 @@ def test_daemon(port: int, stop: bool) -> None:
         PytestClient(daemon_port=port).stop()  # prints "Daemon stopped" or "Daemon is not running"
         return
     if _is_listening(port):
-        raise HeavyStackError(
+        raise HeavyError(
             f"something already listens on port {port} (a test daemon? stop it with "
             f"heavy test-daemon --stop --port {port}), or pick another with --port"
         )
@@ -72,7 +78,7 @@ def test_daemon(port: int, stop: bool) -> None:
         "--daemon-port",
         str(port),
         "--daemon-watch-globs",
-        ":".join(str(PROJECT_ROOT / folder / "*") for folder in WATCHED_FOLDERS),
+        ":".join(str(PROJECT_ROOT / folder / "*") for folder in (current_app().package, *WATCHED_FOLDERS)),
         "--daemon-ignore-watch-globs",
         ":".join(str(PROJECT_ROOT / folder / "*") for folder in IGNORED_FOLDERS),
         "--daemon-poll-throttle",

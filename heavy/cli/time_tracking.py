@@ -23,7 +23,7 @@ from pathlib import Path
 import click
 import psutil
 
-from heavy_stack.errors import HeavyStackError
+from heavy.errors import HeavyError
 
 TRACK_DIR = ".ptyme_track"
 SECRET_FILE = ".ptyme.secret"
@@ -35,7 +35,7 @@ _NAME_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _PTYME = [sys.executable, "-m", "ptyme_track.main"]
 
 
-class TimeTrackingError(HeavyStackError):
+class TimeTrackingError(HeavyError):
     """Time tracking cannot do what was asked (not in a project, nothing to cement, bad name)."""
 
 

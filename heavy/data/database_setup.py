@@ -1,7 +1,8 @@
 """Which databases a process uses, and making sure they exist and answer before the app serves.
 
-With no URL configured both databases live on the embedded PostgreSQL (``heavy_stack`` and
-``heavy_stack_vector``); a configured URL always wins. ``VECTOR_DB_URL`` falls back to
+With no URL configured both databases live on the embedded PostgreSQL, named after the app
+(``<package>`` and ``<package>_vector``: ``heavy_stack`` and ``heavy_stack_vector`` for the demo);
+a configured URL always wins. ``VECTOR_DB_URL`` falls back to
 ``SQL_DB_URL`` when only the latter is set, so one external server is enough.
 """
 
@@ -21,17 +22,25 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from heavy_stack.backend.data.embedded_postgres import embedded_postgres
-from heavy_stack.backend.data.sql_models import sql_metadata, vector_metadata
-from heavy_stack.config import Settings, mask_url
-from heavy_stack.errors import DatabaseUnavailableError
+from heavy.app import current_app
+from heavy.config import HeavySettings, mask_url
+from heavy.data.embedded_postgres import embedded_postgres
+from heavy.data.metadata import sql_metadata, vector_metadata
+from heavy.errors import DatabaseUnavailableError
 
 logger = logging.getLogger(__name__)
 
-SQL_DATABASE_NAME = "heavy_stack"
-VECTOR_DATABASE_NAME = "heavy_stack_vector"
 CONNECT_TIMEOUT_SECONDS = 5.0
 _CONNECTION_ERRORS = (SQLAlchemyError, OSError, asyncpg.PostgresError, TimeoutError)
+
+
+def sql_database_name() -> str:
+    """The embedded SQL database's name: the app's package name."""
+    return current_app().package
+
+
+def vector_database_name() -> str:
+    return f"{current_app().package}_vector"
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,7 @@ class DatabaseUrls:
         return not self.remote_urls()
 
 
-def resolve_database_urls(settings: Settings) -> DatabaseUrls:
+def resolve_database_urls(settings: HeavySettings) -> DatabaseUrls:
     """Work out the URLs from settings, starting (or joining) the embedded server if needed."""
     sql_url = settings.sql_db_url
     vector_url = settings.vector_db_url or sql_url
@@ -60,8 +69,8 @@ def resolve_database_urls(settings: Settings) -> DatabaseUrls:
         return DatabaseUrls(sql=sql_url, vector=vector_url, embedded=False)
     server = embedded_postgres(settings.data_dir)
     return DatabaseUrls(
-        sql=sql_url or server.url(SQL_DATABASE_NAME),
-        vector=vector_url or server.url(VECTOR_DATABASE_NAME),
+        sql=sql_url or server.url(sql_database_name()),
+        vector=vector_url or server.url(vector_database_name()),
         embedded=True,
     )
 
@@ -159,7 +168,7 @@ async def create_missing_tables(url: str, metadata: MetaData) -> None:
         await engine.dispose()
 
 
-async def prepare_databases(settings: Settings, *, create_schema: bool) -> tuple[DatabaseUrls, bool]:
+async def prepare_databases(settings: HeavySettings, *, create_schema: bool) -> tuple[DatabaseUrls, bool]:
     """Make sure both databases answer; in DEV also create missing databases and tables.
 
     Returns the URLs and whether vector search is available. PRODUCTION never changes the schema:

@@ -18,20 +18,18 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from heavy_stack.backend.data.database_setup import (
+from heavy.config import HeavySettings
+from heavy.data.database_setup import (
     DatabaseUrls,
     connect_redis,
     create_engine,
     prepare_databases,
 )
-from heavy_stack.config import Settings
 
 logger = logging.getLogger(__name__)
 
-db_session_var: ContextVar[AsyncSession | None] = ContextVar("heavy_stack_db_session", default=None)
-vector_db_session_var: ContextVar[AsyncSession | None] = ContextVar(
-    "heavy_stack_vector_db_session", default=None
-)
+db_session_var: ContextVar[AsyncSession | None] = ContextVar("heavy_db_session", default=None)
+vector_db_session_var: ContextVar[AsyncSession | None] = ContextVar("heavy_vector_db_session", default=None)
 
 SessionMaker = async_sessionmaker[AsyncSession]
 
@@ -79,7 +77,7 @@ def make_sessionmaker(engine: AsyncEngine) -> SessionMaker:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
-async def open_database_connections(settings: Settings) -> DatabaseConnections:
+async def open_database_connections(settings: HeavySettings) -> DatabaseConnections:
     """Prepare the databases and open this process's engines."""
     urls, vector_ok = await prepare_databases(settings, create_schema=settings.is_dev)
     redis = await connect_redis(settings.redis_url) if settings.redis_url else None

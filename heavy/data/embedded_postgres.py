@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import psutil
 
-from heavy_stack.errors import DatabaseUnavailableError
+from heavy.errors import DatabaseUnavailableError
 
 with warnings.catch_warnings():
     # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its /tmp fallback is fine.

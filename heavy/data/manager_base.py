@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Generic, TypeVar
 
-from heavy_stack.backend.data.model_mungers.base import ModelMunger
+from heavy.data.munger_base import ModelMunger
 
 T = TypeVar("T")
 G = TypeVar("G")

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import MetaData, text
 from sqlalchemy.pool import NullPool
 
-from heavy_stack.backend.data.database_setup import (
+from heavy.config import HeavySettings, mask_url
+from heavy.data.database_setup import (
     DatabaseUrls,
     create_database_if_missing,
     create_engine,
@@ -21,17 +22,16 @@ from heavy_stack.backend.data.database_setup import (
     enable_vector_extension,
     resolve_database_urls,
 )
-from heavy_stack.backend.data.sql_models import sql_metadata, vector_metadata
-from heavy_stack.config import Settings, mask_url
-from heavy_stack.errors import DatabaseUnavailableError, HeavyStackError
-from heavy_stack.migrations.targets import TARGETS
+from heavy.data.metadata import sql_metadata, vector_metadata
+from heavy.errors import DatabaseUnavailableError, HeavyError
+from heavy.migrations.targets import TARGETS
 
 logger = logging.getLogger(__name__)
 
 NOT_LOCAL_FLAG = "--i-know-this-is-not-local"
 
 
-class RemoteDatabaseRefusedError(HeavyStackError):
+class RemoteDatabaseRefusedError(HeavyError):
     exit_code = 2
 
 
@@ -43,7 +43,7 @@ class PaveReport:
     vector_search_available: bool
 
 
-async def pave_databases(settings: Settings, *, allow_remote: bool = False) -> PaveReport:
+async def pave_databases(settings: HeavySettings, *, allow_remote: bool = False) -> PaveReport:
     urls = resolve_database_urls(settings)
     if not urls.is_local() and not allow_remote:
         remote = ", ".join(mask_url(url) for url in urls.remote_urls())

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from heavy_stack.backend.data.db_connection import db_session_var, vector_db_session_var
+from heavy.data.db_connection import db_session_var, vector_db_session_var
 
 
 class NoDatabaseSessionError(RuntimeError):

@@ -1,6 +1,6 @@
 """The server process of ``heavy dev``: the app, with saved changes swapped in while it runs.
 
-The supervisor (``supervisor.py``) starts it as ``python -m heavy_stack.dev`` and hands it the
+The supervisor (``supervisor.py``) starts it as ``python -m heavy.dev`` and hands it the
 listening socket, so that a restart never refuses a connection: connections made meanwhile wait in
 the socket's queue for the next process. This process exits with :data:`RESTART_EXIT_CODE` when a
 change needs a fresh process, and the supervisor starts one.
@@ -20,20 +20,21 @@ from typing import Any
 
 from sanic import Sanic
 
-from heavy_stack.app_factory import PROJECT_ROOT, STATIC_DIR, create_app
-from heavy_stack.config import load_settings
-from heavy_stack.dev.code_patcher import CodePatcher
-from heavy_stack.dev.file_watcher import FileWatcher
-from heavy_stack.dev.hot_reloader import HotReloader
-from heavy_stack.dev.server_options import RESTART_EXIT_CODE, DevServerOptions
-from heavy_stack.dev.standby import write_library_list
+from heavy.app import current_app
+from heavy.app_factory import create_app
+from heavy.config import load_settings
+from heavy.dev.code_patcher import CodePatcher
+from heavy.dev.file_watcher import FileWatcher
+from heavy.dev.hot_reloader import HotReloader
+from heavy.dev.server_options import RESTART_EXIT_CODE, DevServerOptions
+from heavy.dev.standby import write_library_list
 
 logger = logging.getLogger(__name__)
 
 GRACEFUL_SHUTDOWN_SECONDS = 2.0  # open tabs are closed politely; nothing is worth a longer wait here
 PARENT_CHECK_SECONDS = 1.0
 LIBRARY_LIST_DELAY_SECONDS = 2.0
-APP_PACKAGE = __name__.partition(".")[0]
+RUNTIME_PACKAGE = __name__.partition(".")[0]
 
 
 def serve(options: DevServerOptions, *, started: float) -> None:
@@ -45,8 +46,14 @@ def serve(options: DevServerOptions, *, started: float) -> None:
     patcher.start_recording_startup()  # until the last before_server_start listener has run
     app = create_app(settings, hot_reload=True)
     app.config.GRACEFUL_SHUTDOWN_TIMEOUT = GRACEFUL_SHUTDOWN_SECONDS
+    heavy_app = current_app()
     server = _DevServer(
-        app, patcher, options, project_root=PROJECT_ROOT, static_dir=STATIC_DIR, started=started
+        app,
+        patcher,
+        options,
+        project_root=heavy_app.project_root,
+        static_dir=heavy_app.static_dir,
+        started=started,
     )
     app.prepare(
         sock=socket.socket(fileno=options.socket_fd),
@@ -59,7 +66,7 @@ def serve(options: DevServerOptions, *, started: float) -> None:
 
 
 def configure_dev_logging() -> None:
-    """``heavy dev: ...`` lines on stderr for everything under ``heavy_stack.dev``."""
+    """``heavy dev: ...`` lines on stderr for everything under ``heavy.dev``."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("heavy dev: %(message)s"))
     dev_logger = logging.getLogger(__name__.rpartition(".")[0])
@@ -122,7 +129,9 @@ class _DevServer:
         logger.info("serving (ready %.1f s after it was asked to start)", time.monotonic() - self.started)
 
     def _write_library_list(self) -> None:
-        write_library_list(self.options.library_list, self.options.code_folders, (APP_PACKAGE,))
+        write_library_list(
+            self.options.library_list, self.options.code_folders, (current_app().package, RUNTIME_PACKAGE)
+        )
 
     async def _stopping(self, _app: Sanic[Any, Any]) -> None:
         if self._parent_check is not None:

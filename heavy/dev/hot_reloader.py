@@ -19,9 +19,9 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from heavy_stack.dev.code_patcher import CodePatcher, PatchOutcome, PatchStatus
-from heavy_stack.dev.stylesheet_events import StylesheetEvents
-from heavy_stack.realtime.reactpy_patches import rerender_live_layouts
+from heavy.dev.code_patcher import CodePatcher, PatchOutcome, PatchStatus
+from heavy.dev.stylesheet_events import StylesheetEvents
+from heavy.realtime.reactpy_patches import rerender_live_layouts
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ DEFAULT_POLL_INTERVAL = 0.1
 
 @dataclass(frozen=True)
 class DevServerOptions:
-    """The server process's command line (``python -m heavy_stack.dev ...``)."""
+    """The server process's command line (``python -m heavy.dev ...``)."""
 
     socket_fd: int
     code_folders: tuple[Path, ...]
@@ -42,7 +42,7 @@ class DevServerOptions:
     @classmethod
     def from_arguments(cls, argv: list[str]) -> DevServerOptions:
         parser = argparse.ArgumentParser(
-            prog="python -m heavy_stack.dev", description="A heavy dev server process (heavy dev starts it)."
+            prog="python -m heavy.dev", description="A heavy dev server process (heavy dev starts it)."
         )
         parser.add_argument("--socket-fd", type=int, required=True)
         parser.add_argument("--code-folder", type=Path, action="append", required=True)

@@ -1,6 +1,6 @@
 """DEV only: tells open tabs that a stylesheet changed, so they swap it in without a page reload.
 
-Under ``heavy dev`` the page's ``<head>`` loads ``static/js/heavy_hot_reload.js``, which listens on
+Under ``heavy dev`` the page's ``<head>`` loads ``heavy/static/js/heavy_hot_reload.js``, which listens on
 this small server-sent-events stream and, for each changed stylesheet, replaces the matching
 ``<link>`` with one that loads the new file (the old one goes once the new one has loaded, so the
 page never shows unstyled). Server-sent events because the browser's ``EventSource`` reconnects
@@ -16,11 +16,11 @@ from typing import Any
 
 from sanic import Request, Sanic
 
-from heavy_stack.config import Settings
-from heavy_stack.errors import ConfigurationError
+from heavy.config import HeavySettings
+from heavy.errors import ConfigurationError
 
 STYLESHEET_EVENTS_PATH = "/_heavy/dev/stylesheets"
-HOT_RELOAD_SCRIPT = "/static/js/heavy_hot_reload.js"
+HOT_RELOAD_SCRIPT = "/_heavy/static/js/heavy_hot_reload.js"
 RECONNECT_MILLISECONDS = 500  # how soon a tab listens again after a restart of the server
 
 
@@ -62,7 +62,7 @@ class StylesheetEvents:
         await response.eof()
 
 
-def register_stylesheet_events(app: Sanic[Any, Any], settings: Settings) -> StylesheetEvents:
+def register_stylesheet_events(app: Sanic[Any, Any], settings: HeavySettings) -> StylesheetEvents:
     """Serve the stream on ``app`` (``app.ctx.stylesheet_events``); DEV settings only."""
     if not settings.is_dev:
         raise ConfigurationError(

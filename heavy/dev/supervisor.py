@@ -8,7 +8,7 @@ Two things outlive a restart of the server process (``dev_server.py``):
   keeps running when a server process exits (the last user stops it). A server process that was
   killed leaves its id in that list; the next one drops it when it joins (``embedded_postgres.py``).
 
-The server process exits with :data:`~heavy_stack.dev.server_options.RESTART_EXIT_CODE` when a
+The server process exits with :data:`~heavy.dev.server_options.RESTART_EXIT_CODE` when a
 change needs a fresh process, and the next one takes over at once: a standby, started a few seconds
 after the current one, that has already loaded the libraries and waits for its turn
 (``standby.py``). If the server stops for another reason (a module that no longer imports, say),
@@ -32,17 +32,16 @@ from types import FrameType
 
 import click
 
-from heavy_stack.backend.data.database_setup import prepare_databases
-from heavy_stack.backend.data.embedded_postgres import stop_embedded_postgres
-from heavy_stack.config import Settings
-from heavy_stack.dev.file_watcher import FileWatcher
-from heavy_stack.dev.server_options import RESTART_EXIT_CODE, DevServerOptions
-from heavy_stack.dev.standby import GO
-from heavy_stack.errors import ConfigurationError
-from heavy_stack.serving import check_port_free
+from heavy.config import HeavySettings
+from heavy.data.database_setup import prepare_databases
+from heavy.data.embedded_postgres import stop_embedded_postgres
+from heavy.dev.file_watcher import FileWatcher
+from heavy.dev.server_options import RESTART_EXIT_CODE, DevServerOptions
+from heavy.dev.standby import GO
+from heavy.errors import ConfigurationError
+from heavy.serving import check_port_free
 
-APP_PACKAGE = __name__.partition(".")[0]
-SERVER_MODULE = f"{APP_PACKAGE}.dev"
+SERVER_MODULE = f"{__name__.partition('.')[0]}.dev"
 LISTEN_BACKLOG = 128
 STANDBY_DELAY_SECONDS = 3.0  # let the new server start before the next one competes for the CPU
 STANDBY_EXIT_SECONDS = 5.0
@@ -66,7 +65,7 @@ def package_folders(names: Sequence[str]) -> tuple[Path, ...]:
 
 
 def run_dev(
-    settings: Settings,
+    settings: HeavySettings,
     *,
     host: str,
     port: int,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import orjson
 
-from heavy_stack.errors import HeavyStackError
-from heavy_stack.load_testing.replay_plan import ReplayPlan
+from heavy.errors import HeavyError
+from heavy.load_testing.replay_plan import ReplayPlan
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def read_summary(path: Path) -> LoadTestResult:
     try:
         data = orjson.loads(path.read_bytes())
     except FileNotFoundError:
-        raise HeavyStackError(f"Locust wrote no summary to {path}; its output above says why") from None
+        raise HeavyError(f"Locust wrote no summary to {path}; its output above says why") from None
     return LoadTestResult(
         steps={name: StepStats(**step) for name, step in data["steps"].items()},
         total=StepStats(**data["total"]),

@@ -25,10 +25,10 @@ from locust.argument_parser import LocustArgumentParser
 from locust.env import Environment
 from locust.stats import StatsEntry
 
-from heavy_stack.errors import RecordingError
-from heavy_stack.load_testing.locust_report import LoadTestResult, StepStats, write_summary
-from heavy_stack.load_testing.replay_plan import ReplayPlan, load_replay_plan
-from heavy_stack.load_testing.session_replayer import (
+from heavy.errors import RecordingError
+from heavy.load_testing.locust_report import LoadTestResult, StepStats, write_summary
+from heavy.load_testing.replay_plan import ReplayPlan, load_replay_plan
+from heavy.load_testing.session_replayer import (
     DEFAULT_STEP_TIMEOUT,
     SessionReplayer,
     StepResult,

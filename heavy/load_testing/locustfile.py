@@ -1,6 +1,6 @@
 """The locustfile ``heavy load-test`` runs; the recording and its options come from the command line."""
 
-from heavy_stack.load_testing.locust_user import RecordedSessionUser
+from heavy.load_testing.locust_user import RecordedSessionUser
 
 
 class RecordingReplayUser(RecordedSessionUser):

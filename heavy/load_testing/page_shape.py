@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from heavy_stack.realtime.stream_client import Model, walk
+from heavy.realtime.stream_client import Model, walk
 
 
 class ElementShape(NamedTuple):

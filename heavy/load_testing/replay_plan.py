@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from heavy_stack.errors import RecordingError
-from heavy_stack.load_testing.page_shape import (
+from heavy.errors import RecordingError
+from heavy.load_testing.page_shape import (
     ElementShape,
     describe_lineage,
     describe_part,
@@ -24,8 +24,8 @@ from heavy_stack.load_testing.page_shape import (
     node_at,
     shape_of,
 )
-from heavy_stack.realtime.recording import RecordedConnection, RecordedMessage, Recording, read_recording
-from heavy_stack.realtime.stream_client import Model, apply_layout_update, walk
+from heavy.realtime.recording import RecordedConnection, RecordedMessage, Recording, read_recording
+from heavy.realtime.stream_client import Model, apply_layout_update, walk
 
 
 @dataclass(frozen=True)

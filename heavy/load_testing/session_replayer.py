@@ -19,15 +19,15 @@ from typing import Any
 import orjson
 import websocket
 
-from heavy_stack.load_testing.page_shape import (
+from heavy.load_testing.page_shape import (
     covers,
     first_difference,
     handler_targets,
     node_at,
     shape_of,
 )
-from heavy_stack.load_testing.replay_plan import ExpectedPart, ReplayPlan, ReplayStep
-from heavy_stack.realtime.stream_client import Model, apply_layout_update
+from heavy.load_testing.replay_plan import ExpectedPart, ReplayPlan, ReplayStep
+from heavy.realtime.stream_client import Model, apply_layout_update
 
 DEFAULT_STEP_TIMEOUT = 10.0
 

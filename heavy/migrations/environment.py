@@ -20,9 +20,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 from sqlmodel.sql.sqltypes import AutoString
 
-from heavy_stack.backend.data.database_setup import create_engine, resolve_database_urls
-from heavy_stack.config import load_settings
-from heavy_stack.migrations.targets import MigrationTarget, tables_of_other_targets, target_named
+from heavy.config import load_settings
+from heavy.data.database_setup import create_engine, resolve_database_urls
+from heavy.migrations.targets import MigrationTarget, tables_of_other_targets, target_named
 
 
 def run_migrations() -> None:

@@ -34,17 +34,17 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from heavy_stack.backend.data.database_setup import (
+from heavy.config import HeavySettings, env_prefix, mask_url
+from heavy.data.database_setup import (
     DatabaseUrls,
     check_database,
     create_database_if_missing,
     create_engine,
     resolve_database_urls,
 )
-from heavy_stack.config import ENV_PREFIX, Settings, mask_url
-from heavy_stack.errors import HeavyStackError
-from heavy_stack.migrations.scratch import pgvector_available, scratch_database
-from heavy_stack.migrations.targets import ALEMBIC_INI, PROJECT_ROOT, SQL_TARGET, TARGETS, MigrationTarget
+from heavy.errors import HeavyError
+from heavy.migrations.scratch import pgvector_available, scratch_database
+from heavy.migrations.targets import ALEMBIC_INI, PROJECT_ROOT, SQL_TARGET, TARGETS, MigrationTarget
 
 Report = Callable[[str], None]
 T = TypeVar("T")
@@ -52,7 +52,7 @@ T = TypeVar("T")
 CREATE_HINT = 'run heavy migrate create "describe the change"'
 
 
-class MigrationError(HeavyStackError):
+class MigrationError(HeavyError):
     """A migration could not be made or applied, or the migrations do not match the models."""
 
 
@@ -65,7 +65,7 @@ class _Server:
     targets: tuple[MigrationTarget, ...]
 
 
-async def migrate_up(settings: Settings, report: Report) -> None:
+async def migrate_up(settings: HeavySettings, report: Report) -> None:
     """Apply pending migrations to the configured databases (in DEV, create missing ones first)."""
     urls = await asyncio.to_thread(resolve_database_urls, settings)
     for url in dict.fromkeys(target.url(urls) for target in TARGETS):
@@ -87,7 +87,7 @@ async def migrate_up(settings: Settings, report: Report) -> None:
             report(f"{target.name}: upgraded {mask_url(url)}: {change}")
 
 
-async def create_migration(settings: Settings, message: str, report: Report) -> list[Path]:
+async def create_migration(settings: HeavySettings, message: str, report: Report) -> list[Path]:
     """Autogenerate the next migration of each database whose models changed; return the new files."""
     if not message.strip():
         raise MigrationError('a migration needs a message: heavy migrate create "add notes table"')
@@ -125,7 +125,9 @@ async def create_migration(settings: Settings, message: str, report: Report) -> 
     return written
 
 
-async def verify_migrations(settings: Settings, report: Report, *, cockroach_url: str | None = None) -> None:
+async def verify_migrations(
+    settings: HeavySettings, report: Report, *, cockroach_url: str | None = None
+) -> None:
     """Apply every migration to fresh databases and compare the result with the models.
 
     Raises :class:`MigrationError` naming every difference. With ``cockroach_url`` the SQL
@@ -288,7 +290,7 @@ def _server_label(url: str) -> str:
 def _no_pgvector(target: MigrationTarget, server: _Server) -> str:
     return (
         f"{target.name}: skipped: {server.label} has no pgvector extension "
-        f"(unset {ENV_PREFIX}VECTOR_DB_URL to use the embedded PostgreSQL)"
+        f"(unset {env_prefix()}VECTOR_DB_URL to use the embedded PostgreSQL)"
     )
 
 

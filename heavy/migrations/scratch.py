@@ -15,23 +15,26 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from heavy_stack.backend.data.database_setup import (
-    SQL_DATABASE_NAME,
+from heavy.config import mask_url
+from heavy.data.database_setup import (
     create_database_if_missing,
     create_engine,
     maintenance_engine,
+    sql_database_name,
 )
-from heavy_stack.config import mask_url
 
 logger = logging.getLogger(__name__)
 
-SCRATCH_DATABASE_PREFIX = f"{SQL_DATABASE_NAME}_scratch_"
+
+def scratch_database_prefix() -> str:
+    """Scratch databases are named after the app's database, so a leftover one says whose it is."""
+    return f"{sql_database_name()}_scratch_"
 
 
 @asynccontextmanager
 async def scratch_database(server_url: str) -> AsyncIterator[str]:
     """Create a uniquely named database on the server of ``server_url``; yield its URL; drop it."""
-    url = make_url(server_url).set(database=f"{SCRATCH_DATABASE_PREFIX}{uuid4().hex[:12]}")
+    url = make_url(server_url).set(database=f"{scratch_database_prefix()}{uuid4().hex[:12]}")
     scratch_url = url.render_as_string(hide_password=False)
     await create_database_if_missing(scratch_url)
     try:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import MetaData
 
-from heavy_stack.backend.data.database_setup import DatabaseUrls
-from heavy_stack.backend.data.sql_models import sql_metadata, vector_metadata
-from heavy_stack.errors import HeavyStackError
+from heavy.data.database_setup import DatabaseUrls
+from heavy.data.metadata import sql_metadata, vector_metadata
+from heavy.errors import HeavyError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
@@ -59,7 +59,7 @@ def target_named(name: str) -> MigrationTarget:
         if target.name == name:
             return target
     known = " or ".join(target.name for target in TARGETS)
-    raise HeavyStackError(f"no migration target {name!r} (alembic.ini section): use {known}: alembic -n sql")
+    raise HeavyError(f"no migration target {name!r} (alembic.ini section): use {known}: alembic -n sql")
 
 
 def tables_of_other_targets(target: MigrationTarget) -> frozenset[str]:

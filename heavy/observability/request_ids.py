@@ -22,7 +22,7 @@ from sanic.response import BaseHTTPResponse
 REQUEST_ID_HEADER = "X-Request-ID"
 _CLIENT_ID_SHAPE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")  # anything else could forge log fields
 
-request_id_var: ContextVar[str | None] = ContextVar("heavy_stack_request_id", default=None)
+request_id_var: ContextVar[str | None] = ContextVar("heavy_request_id", default=None)
 
 
 def current_request_id() -> str | None:

@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 from sanic import Request
 
-from heavy_stack.observability.request_ids import bind_request_id
-from heavy_stack.observability.tracing import DeliverEvent, connection_tracer, trace_event_delivery
+from heavy.observability.request_ids import bind_request_id
+from heavy.observability.tracing import DeliverEvent, connection_tracer, trace_event_delivery
 
-logger = logging.getLogger("heavy_stack.stream")
+logger = logging.getLogger("heavy.stream")
 
 
 class ObservedConnection:

@@ -16,10 +16,10 @@ from typing import Any, TextIO
 
 import orjson
 
-from heavy_stack.config import Settings
-from heavy_stack.observability.request_ids import current_request_id
+from heavy.config import HeavySettings
+from heavy.observability.request_ids import current_request_id
 
-HANDLER_NAME = "heavy_stack"
+HANDLER_NAME = "heavy"
 SANIC_LOGGERS = ("sanic.root", "sanic.error", "sanic.access", "sanic.server", "sanic.websockets")
 # Attributes every LogRecord has; anything else on a record came from ``extra=`` and is logged too.
 _RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
@@ -83,7 +83,7 @@ class StdoutHandler(logging.StreamHandler[TextIO]):
         pass  # always sys.stdout
 
 
-def configure_logging(settings: Settings) -> None:
+def configure_logging(settings: HeavySettings) -> None:
     """Route every logger to one stdout handler: JSON in PRODUCTION, readable in DEV."""
     handler = StdoutHandler()
     handler.set_name(HANDLER_NAME)

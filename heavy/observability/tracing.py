@@ -32,20 +32,20 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, ExceptionContext, ExecutionContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from heavy_stack.config import Settings
-from heavy_stack.observability.request_ids import request_id_of
+from heavy.config import HeavySettings
+from heavy.observability.request_ids import request_id_of
 
-TRACER_NAME = "heavy_stack"
+TRACER_NAME = "heavy"
 DEFAULT_SERVICE_NAME = "heavy-stack"
 REQUEST_ID_ATTRIBUTE = "heavy.request_id"
 EVENT_HANDLER_ATTRIBUTE = "heavy.event.handler"
 EVENT_TARGET_ATTRIBUTE = "heavy.event.target"
-_SPAN_ON_EXECUTION = "_heavy_stack_span"
+_SPAN_ON_EXECUTION = "_heavy_span"
 
 DeliverEvent = Callable[[LayoutEventMessage], Coroutine[Any, Any, None]]
 
 
-def otlp_tracer_provider(settings: Settings) -> TracerProvider:
+def otlp_tracer_provider(settings: HeavySettings) -> TracerProvider:
     """Spans batched and sent to ``HEAVY_STACK_OTLP_ENDPOINT`` (a base URL; ``/v1/traces`` is added).
 
     The service is named by ``OTEL_SERVICE_NAME`` (default ``heavy-stack``); ``OTEL_RESOURCE_ATTRIBUTES``

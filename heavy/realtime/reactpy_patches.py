@@ -75,13 +75,13 @@ from reactpy.core.serve import (
 from reactpy.core.types import LayoutEventMessage, LayoutUpdateMessage
 from sanic.server.websockets.connection import WebSocketConnection
 
-from heavy_stack.observability.stream_connections import observe_connection
-from heavy_stack.observability.tracing import DeliverEvent
-from heavy_stack.realtime.recording import SessionRecorder, recorder_of
-from heavy_stack.realtime.recovery_service import open_tab_recovery
-from heavy_stack.realtime.state_recovery import TabRecovery, restore_state
-from heavy_stack.realtime.stream_guard import StreamGuard, StreamLimits, log_if_closed_for_size
-from heavy_stack.realtime.tab_identity import connection_request
+from heavy.observability.stream_connections import observe_connection
+from heavy.observability.tracing import DeliverEvent
+from heavy.realtime.recording import SessionRecorder, recorder_of
+from heavy.realtime.recovery_service import open_tab_recovery
+from heavy.realtime.state_recovery import TabRecovery, restore_state
+from heavy.realtime.stream_guard import StreamGuard, StreamLimits, log_if_closed_for_size
+from heavy.realtime.tab_identity import connection_request
 
 _ORIGINAL_HOOK_STATE = life_cycle_hook_module._HOOK_STATE
 _ORIGINAL_USE_EFFECT = reactpy.use_effect
@@ -142,13 +142,13 @@ class UnwrappedHookError(RuntimeError):
 def _refuse_unwrapped_hooks() -> None:
     def use_effect(*args: Any, **kwargs: Any) -> Any:
         raise UnwrappedHookError(
-            "use heavy_use_effect (heavy_stack.frontend.reactpy_util) instead of reactpy.use_effect: "
+            "use heavy_use_effect (heavy.ui.reactpy_util) instead of reactpy.use_effect: "
             "it gives async effects a database session"
         )
 
     def event(*args: Any, **kwargs: Any) -> Any:
         raise UnwrappedHookError(
-            "use heavy_event (heavy_stack.frontend.reactpy_util) instead of reactpy.event: "
+            "use heavy_event (heavy.ui.reactpy_util) instead of reactpy.event: "
             "it gives async handlers a database session"
         )
 
@@ -265,7 +265,7 @@ class _ConnectionStream:
             self.recovery.schedule_snapshot()
 
 
-# --- Observability: how events reach the layout (heavy_stack/observability/) ------------------------
+# --- Observability: how events reach the layout (heavy/observability/) ------------------------
 
 
 async def _incoming_loop(task_group: TaskGroup, deliver: DeliverEvent, recv: RecvCoroutine) -> None:

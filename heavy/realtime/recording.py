@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal, cast
 
 import orjson
 
-from heavy_stack.errors import RecordingError
+from heavy.errors import RecordingError
 
 if TYPE_CHECKING:
     from sanic import Sanic

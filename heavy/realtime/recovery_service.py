@@ -1,6 +1,6 @@
 """Wires state recovery into the app: the state store, the per-browser cookie, the periodic sweep
 of expired snapshots, and what a new connection needs to open its
-:class:`~heavy_stack.realtime.state_recovery.TabRecovery`."""
+:class:`~heavy.realtime.state_recovery.TabRecovery`."""
 
 from __future__ import annotations
 
@@ -12,20 +12,20 @@ from redis.asyncio import Redis
 from sanic import Request, Sanic
 from sanic.response import BaseHTTPResponse
 
-from heavy_stack.backend.data.db_connection import DatabaseConnections, SessionMaker
-from heavy_stack.backend.key_derivation import derive_key
-from heavy_stack.backend.sweeping import start_sweeping, stop_sweeping
-from heavy_stack.config import Settings
-from heavy_stack.errors import ConfigurationError
-from heavy_stack.realtime.state_recovery import TabRecovery, save_every_tab, wait_for_saves
-from heavy_stack.realtime.state_store import (
+from heavy.config import HeavySettings
+from heavy.data.db_connection import DatabaseConnections, SessionMaker
+from heavy.errors import ConfigurationError
+from heavy.realtime.state_recovery import TabRecovery, save_every_tab, wait_for_saves
+from heavy.realtime.state_store import (
     MemoryStateStore,
     PostgresStateStore,
     RedisStateStore,
     SnapshotLimits,
     StateStore,
 )
-from heavy_stack.realtime.tab_identity import give_browser_an_id, state_key_for
+from heavy.realtime.tab_identity import give_browser_an_id, state_key_for
+from heavy.web.key_derivation import derive_key
+from heavy.web.sweeping import start_sweeping, stop_sweeping
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ SWEEP_INTERVAL_SECONDS = 600.0
 
 
 def create_state_store(
-    settings: Settings, sessionmaker: SessionMaker, redis: Redis | None
+    settings: HeavySettings, sessionmaker: SessionMaker, redis: Redis | None
 ) -> StateStore | None:
     """The configured store (None when recovery is off). ``auto``: Redis if configured, else PostgreSQL."""
     if not settings.state_recovery:
@@ -54,7 +54,7 @@ def create_state_store(
 
 
 def register_state_recovery(
-    app: Sanic[Any, Any], settings: Settings, *, sweep_interval_seconds: float = SWEEP_INTERVAL_SECONDS
+    app: Sanic[Any, Any], settings: HeavySettings, *, sweep_interval_seconds: float = SWEEP_INTERVAL_SECONDS
 ) -> None:
     """The store (opened at server start), the browser cookie, saves at shutdown and the sweeper.
 

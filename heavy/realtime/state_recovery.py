@@ -8,7 +8,7 @@ and each component's first render gets its saved values instead of the initial o
 
 What is matched: a component at the same position in the layout (its patch path) with the same
 type; within it, the n-th ``use_state`` hook. What is not recovered: state marked server-only
-(:func:`heavy_stack.frontend.state.use_server_only_state`), values that are not recoverable
+(:func:`heavy.ui.state.use_server_only_state`), values that are not recoverable
 (see ``state_codec.py``), refs and memos. A saved value that no longer fits (the component's
 type changed, or the value's type differs from the new initial value's) is ignored: that state
 starts from its initial value and the page works as usual. Each saved entry is used once: a
@@ -35,14 +35,14 @@ from reactpy.core._life_cycle_hook import LifeCycleHook
 from reactpy.core.hooks import _CurrentState
 from reactpy.core.layout import Layout
 
-from heavy_stack.realtime.state_codec import (
+from heavy.realtime.state_codec import (
     NOT_RECOVERABLE,
     UndecodableValue,
     decode_value,
     encode_value,
     type_name,
 )
-from heavy_stack.realtime.state_store import RefusedSnapshot, SnapshotTooLarge, StateStore
+from heavy.realtime.state_store import RefusedSnapshot, SnapshotTooLarge, StateStore
 
 logger = logging.getLogger(__name__)
 

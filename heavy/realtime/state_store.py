@@ -26,10 +26,11 @@ from redis.asyncio import Redis
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, delete, select
 
-from heavy_stack.backend.data.db_connection import SessionMaker
-from heavy_stack.backend.data.sql_models.ui_state_snapshot import SQLUIStateSnapshot
+from heavy.app import redis_key_prefix
+from heavy.data.db_connection import SessionMaker
+from heavy.realtime.ui_state_snapshot_model import SQLUIStateSnapshot
 
-REDIS_KEY_PREFIX = "heavy_stack:ui_state:"
+REDIS_KEY_KIND = "ui_state"
 _MAC_BYTES = 32
 _HEADER = struct.Struct(">Q")  # expiry, unix seconds
 
@@ -184,15 +185,16 @@ class RedisStateStore(StateStore):
     def __init__(self, redis: Redis, signing_key: bytes, limits: SnapshotLimits) -> None:
         super().__init__(signing_key, limits)
         self._redis = redis
+        self.key_prefix = redis_key_prefix(REDIS_KEY_KIND)
 
     async def _write(self, key: str, sealed: bytes, expires: int) -> None:
-        await self._redis.set(REDIS_KEY_PREFIX + key, sealed, exat=expires)
+        await self._redis.set(self.key_prefix + key, sealed, exat=expires)
 
     async def _read(self, key: str) -> bytes | None:
-        value = await self._redis.get(REDIS_KEY_PREFIX + key)
+        value = await self._redis.get(self.key_prefix + key)
         if isinstance(value, str):
             return value.encode()
         return value
 
     async def _remove(self, key: str) -> None:
-        await self._redis.delete(REDIS_KEY_PREFIX + key)
+        await self._redis.delete(self.key_prefix + key)

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs
 from sanic import Request
 from sanic.response import BaseHTTPResponse
 
-from heavy_stack.backend.api_requests import request_user
+from heavy.web.api_requests import request_user
 
 TAB_QUERY_PARAMETER = "heavy_tab"
 BROWSER_COOKIE = "heavy_browser"

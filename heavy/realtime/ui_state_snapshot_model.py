@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, LargeBinary
 from sqlmodel import Field
 
-from heavy_stack.backend.data.sql_models.heavy_model import HeavyModel
+from heavy.data.heavy_model import HeavyModel
 
 
 class SQLUIStateSnapshot(HeavyModel, table=True):

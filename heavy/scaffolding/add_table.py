@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import importlib
 import keyword
 import re
 from dataclasses import dataclass
@@ -25,11 +24,13 @@ from string import Template
 
 from sqlalchemy.dialects.postgresql.base import RESERVED_WORDS as POSTGRESQL_RESERVED_WORDS
 
-from heavy_stack.errors import HeavyStackError
-from heavy_stack.migrations.targets import TARGETS
-from heavy_stack.scaffolding.code_style import tidy_python_files
-from heavy_stack.scaffolding.file_changes import FileWrite, apply_changes
-from heavy_stack.scaffolding.project_files import PACKAGE_NAME, PROJECT_ROOT, relative_path
+from heavy.data.heavy_model import HeavyModel, VectorHeavyModel
+from heavy.data.metadata import register_all_tables
+from heavy.errors import HeavyError
+from heavy.migrations.targets import TARGETS
+from heavy.scaffolding.code_style import tidy_python_files
+from heavy.scaffolding.file_changes import FileWrite, apply_changes
+from heavy.scaffolding.project_files import app_package, app_project_root, relative_path
 
 TEMPLATES_DIR = Path(__file__).parent / "templates" / "table"
 MAX_TABLE_NAME_LENGTH = 63  # PostgreSQL's identifier limit
@@ -48,14 +49,14 @@ _DESTINATIONS = {
     "mungers.py.tmpl": "{package}/backend/data/model_mungers/{snake}_mungers.py",
     "repository.py.tmpl": "{package}/backend/data/repositories/{snake}_repository.py",
     "manager.py.tmpl": "{package}/backend/data/model_managers/{snake}_manager.py",
-    "test_repository.py.tmpl": "tests/unit/data/test_{snake}_repository.py",
-    "test_mungers.py.tmpl": "tests/unit/data/test_{snake}_mungers.py",
-    "test_manager.py.tmpl": "tests/unit/data/test_{snake}_manager.py",
+    "test_repository.py.tmpl": "tests/{package}/unit/data/test_{snake}_repository.py",
+    "test_mungers.py.tmpl": "tests/{package}/unit/data/test_{snake}_mungers.py",
+    "test_manager.py.tmpl": "tests/{package}/unit/data/test_{snake}_manager.py",
 }
 REGISTRY_MODULE = "{package}/backend/data/sql_models/__init__.py"
 
 
-class ScaffoldingError(HeavyStackError):
+class ScaffoldingError(HeavyError):
     """A name or a project state the scaffolding tools refuse; nothing was written."""
 
     exit_code = 2
@@ -171,7 +172,7 @@ def check_pk_type_name(pk_type: str) -> str:
     return pk_type
 
 
-def plan_table(names: TableNames, root: Path = PROJECT_ROOT) -> TablePlan:
+def plan_table(names: TableNames, root: Path | None = None) -> TablePlan:
     """Check every name and every destination, and render every file; nothing is written.
 
     Raises ScaffoldingError, naming the first problem, if anything would clash.
@@ -183,16 +184,18 @@ def plan_table(names: TableNames, root: Path = PROJECT_ROOT) -> TablePlan:
         raise ScaffoldingError(
             f"the primary-key type {names.pk_type} needs a name of its own, e.g. {names.entity}Id"
         )
+    root = root or app_project_root()
+    package = app_package()
     values = _template_values(names)
     writes = []
     for template_name, destination in _DESTINATIONS.items():
-        path = root / destination.format(package=PACKAGE_NAME, snake=names.snake)
+        path = root / destination.format(package=package, snake=names.snake)
         if path.exists():
             raise ScaffoldingError(
                 f"{relative_path(path, root)} already exists: pick another model name, or remove that file"
             )
         writes.append(FileWrite(path, _render(template_name, values)))
-    registry_path = root / REGISTRY_MODULE.format(package=PACKAGE_NAME)
+    registry_path = root / REGISTRY_MODULE.format(package=package)
     if not registry_path.is_file():
         raise ScaffoldingError(f"{relative_path(registry_path, root)} is missing: it registers every table")
     registered = register_model(registry_path.read_text(encoding="utf-8"), names)
@@ -211,7 +214,7 @@ def write_table(plan: TablePlan) -> str | None:
 
 def register_model(source: str, names: TableNames) -> str:
     """``sql_models/__init__.py`` with ``names.model`` imported (in sorted place) and in ``__all__``."""
-    module = f"{PACKAGE_NAME}.backend.data.sql_models.{names.snake}"
+    module = f"{app_package()}.backend.data.sql_models.{names.snake}"
     import_line = f"from {module} import {names.model}"
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
@@ -237,7 +240,7 @@ def register_model(source: str, names: TableNames) -> str:
         node
         for node in tree.body
         if isinstance(node, ast.ImportFrom)
-        and (node.module or "").startswith(f"{PACKAGE_NAME}.backend.data.sql_models.")
+        and (node.module or "").startswith(f"{app_package()}.backend.data.sql_models.")
     ]
     if not sibling_imports:
         raise ScaffoldingError("sql_models/__init__.py imports no models: cannot tell where to register")
@@ -275,6 +278,7 @@ def _template_values(names: TableNames) -> dict[str, str]:
     human = names.snake.replace("_", " ")
     human_plural = names.table.replace("_", " ")
     return {
+        "package": app_package(),
         "table": names.table,
         "model": names.model,
         "pk_type": names.pk_type,
@@ -310,13 +314,9 @@ def _template_identifiers() -> frozenset[str]:
 
 
 def _mapped_classes() -> list[type]:
-    """Every table class of both databases, as registered by importing the models package."""
-    registry = importlib.import_module(f"{PACKAGE_NAME}.backend.data.sql_models")
-    return [
-        mapper.class_
-        for base in (registry.HeavyModel, registry.VectorHeavyModel)
-        for mapper in base._sa_registry.mappers
-    ]
+    """Every table class of both databases: the runtime's and the app's (``HeavyApp.models``)."""
+    register_all_tables()
+    return [mapper.class_ for base in (HeavyModel, VectorHeavyModel) for mapper in base._sa_registry.mappers]
 
 
 def _singular(word: str) -> str:

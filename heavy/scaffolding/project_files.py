@@ -11,8 +11,25 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-PACKAGE_NAME = __name__.partition(".")[0]
+RUNTIME_PACKAGE = __name__.partition(".")[0]
+RUNTIME_PATHS = (RUNTIME_PACKAGE, "brython/reactpy_bridge.py", f"brython/{RUNTIME_PACKAGE}_brython")
+"""The runtime's files in the project, relative to its root: upgraded with the runtime, never
+rewritten by the scaffolding tools (``heavy rename`` leaves them untouched)."""
+
+
+def app_package() -> str:
+    """The import name of the app the scaffolding tools write into (``HeavyApp.package``)."""
+    from heavy.app import current_app
+
+    return current_app().package
+
+
+def app_project_root() -> Path:
+    """The folder holding the app package, pyproject.toml and tests/."""
+    from heavy.app import current_app
+
+    return current_app().project_root
+
 
 SKIPPED_NAMES = frozenset(
     {

@@ -1,16 +1,18 @@
-"""``heavy rename``: give the project its own name, everywhere at once.
+"""``heavy rename``: give the app its own name, everywhere at once, and leave the runtime alone.
 
-The project name appears in a handful of spellings; each is replaced by the same spelling of the
+The app's name (``HeavyApp.package`` and ``HeavyApp.title``; ``heavy_stack`` and ``Heavy Stack``
+in the template) appears in a handful of spellings; each is replaced by the same spelling of the
 new name, in every text file of the project and in file and folder names:
 
     heavy_stack  HEAVY_STACK  heavy-stack  HeavyStack  heavyStack  heavystack
     Heavy Stack  heavy stack  HEAVY STACK
 
-That covers the package folder and its imports, the ``HEAVY_STACK_`` environment prefix, the
-distribution name and console-script entry point in pyproject.toml, ``uv.lock``, titles, the
-``heavy_stack_brython`` package, Docker, devcontainer, editor and CI files, and the docs, without a
-list of files to keep up to date (``project_files.py`` decides what is ours). The ``heavy`` command
-keeps its name: it is the runtime's command, like ``HeavyModel`` and ``heavy_event``.
+That covers the app package and its imports, its tests folder, the ``HEAVY_STACK_`` environment
+prefix, the distribution name and the app's entry point in pyproject.toml, ``uv.lock``, titles,
+the app's Brython package, Docker, devcontainer, editor and CI files, and the docs, without a list
+of files to keep up to date (``project_files.py`` decides what is ours). The runtime's files
+(``heavy/``, ``brython/heavy_brython/``, ``brython/reactpy_bridge.py``) are never touched: they are
+upgraded with the runtime. The ``heavy`` command keeps its name, like ``HeavyModel`` and ``heavy_event``.
 
 A line that contains ``rename: keep`` is left as it is, for credits to the template the project
 started from. The rename refuses a dirty git tree (so it can be reviewed with ``git diff`` and
@@ -29,18 +31,17 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from heavy_stack.errors import HeavyStackError
-from heavy_stack.scaffolding.code_style import tidy_python_files
-from heavy_stack.scaffolding.file_changes import FileWrite, PathRename, apply_changes
-from heavy_stack.scaffolding.project_files import (
-    PACKAGE_NAME,
-    PROJECT_ROOT,
+from heavy.errors import HeavyError
+from heavy.scaffolding.code_style import tidy_python_files
+from heavy.scaffolding.file_changes import FileWrite, PathRename, apply_changes
+from heavy.scaffolding.project_files import (
+    RUNTIME_PATHS,
+    app_project_root,
     iter_project_files,
     read_text_file,
     relative_path,
 )
 
-CURRENT_PROPER_NAME = "Heavy Stack"  # rewritten by the rename itself, like every other mention
 KEEP_MARKER = "rename: keep"  # a line containing this keeps the old name
 MAX_NAME_LENGTH = 40
 
@@ -48,7 +49,7 @@ _PACKAGE_NAME = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 _PROPER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*([ -][A-Za-z0-9]+)*")
 
 
-class RenameRefusedError(HeavyStackError):
+class RenameRefusedError(HeavyError):
     """The new name or the state of the project does not allow a rename; nothing was changed."""
 
     exit_code = 2
@@ -83,7 +84,18 @@ class ProjectName:
         )
 
 
-CURRENT_NAME = ProjectName(PACKAGE_NAME, CURRENT_PROPER_NAME)
+def current_name() -> ProjectName:
+    """The registered app's name (``HeavyApp.package`` and ``HeavyApp.title``)."""
+    from heavy.app import current_app
+
+    app = current_app()
+    return ProjectName(app.package, app.title)
+
+
+def is_runtime_file(path: Path, root: Path) -> bool:
+    """Whether ``path`` belongs to the runtime (never renamed: see :data:`RUNTIME_PATHS`)."""
+    relative = path.relative_to(root).as_posix()
+    return any(relative == runtime or relative.startswith(f"{runtime}/") for runtime in RUNTIME_PATHS)
 
 
 @dataclass(frozen=True)
@@ -120,8 +132,10 @@ class RenamePlan:
         return lines
 
 
-def check_new_name(new: ProjectName, *, old: ProjectName = CURRENT_NAME, root: Path = PROJECT_ROOT) -> None:
+def check_new_name(new: ProjectName, *, old: ProjectName | None = None, root: Path | None = None) -> None:
     """Raise RenameRefusedError (one line) unless ``new`` can replace ``old`` in the project at ``root``."""
+    old = old or current_name()
+    root = root or app_project_root()
     package = new.package
     if not _PACKAGE_NAME.fullmatch(package) or len(package) > MAX_NAME_LENGTH:
         raise RenameRefusedError(
@@ -165,10 +179,10 @@ def check_clean_git_tree(root: Path) -> None:
         )
 
 
-def plan_rename(
-    new: ProjectName, *, old: ProjectName = CURRENT_NAME, root: Path = PROJECT_ROOT
-) -> RenamePlan:
-    """Read every project file and work out each change. Writes nothing."""
+def plan_rename(new: ProjectName, *, old: ProjectName | None = None, root: Path | None = None) -> RenamePlan:
+    """Read every project file outside the runtime and work out each change. Writes nothing."""
+    old = old or current_name()
+    root = root or app_project_root()
     check_new_name(new, old=old, root=root)
     replacements = dict(zip(old.spellings, new.spellings, strict=True))
     pattern = re.compile(
@@ -179,6 +193,8 @@ def plan_rename(
     renames: dict[Path, PathRename] = {}
     binary_mentions: list[Path] = []
     for path in iter_project_files(root):
+        if is_runtime_file(path, root):
+            continue
         text = read_text_file(path)
         if text is None:
             if _mentions(path.read_bytes().decode("latin-1"), old):
@@ -221,10 +237,12 @@ def apply_rename(plan: RenamePlan) -> str | None:
 
 def find_leftovers(root: Path, old: ProjectName) -> list[str]:
     """Mentions of ``old`` in any spelling (case and separators ignored) still in the project,
-    outside lines marked ``rename: keep``."""
+    outside lines marked ``rename: keep`` and the runtime's files."""
     pattern = _loose_pattern(old)
     leftovers = []
     for path in iter_project_files(root):
+        if is_runtime_file(path, root):
+            continue
         shown = relative_path(path, root)
         if _mentions(shown, old):
             leftovers.append(f"{shown}: in the path")

@@ -1,10 +1,11 @@
 """How Brython gets into the page: its runtime from the ``brython`` wheel, the app's Brython modules
 at ``/static/brython``, and the ``<head>`` elements that load and start it. Nothing comes from a CDN.
 
-The Brython modules are found where Python imports them from (``reactpy_bridge`` and the
-``heavy_stack_brython`` package): the project's ``brython/`` folder in a checkout or an editable
-install, ``site-packages`` in a wheel install. Only those modules are served, so the same routes
-work in both installs and never expose anything else.
+The Brython modules are found where Python imports them from (the runtime's ``reactpy_bridge`` and
+``heavy_brython``, and the app's own packages, ``HeavyApp.brython_packages``): the project's
+``brython/`` folder in a checkout or an editable install, ``site-packages`` in a wheel install.
+Only those modules are served, so the same routes work in both installs and never expose anything
+else.
 
 The page loads them all at once from ``modules.brython.js``, a bundle in Brython's own package
 format (what ``brython-cli make_package`` writes) built from the files on each request: imports
@@ -25,17 +26,23 @@ from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
 import brython  # the PyPI package: the project's brython/ folder has no __init__.py, so never shadows it
-from heavy_stack.config import Settings
+from heavy.app import current_app
+from heavy.config import HeavySettings
 
-BRYTHON_MODULES = ("reactpy_bridge", "heavy_stack_brython")
-"""Top-level Brython modules served to the page; ``brython_executor.call`` runs functions from these."""
+RUNTIME_BRYTHON_MODULES = ("reactpy_bridge", "heavy_brython")
+"""The runtime's own Brython modules, served before the app's."""
 
 BRYTHON_MODULES_URL = "/static/brython"
 BRYTHON_BUNDLE_URL = f"{BRYTHON_MODULES_URL}/modules.brython.js"
 BRYTHON_RUNTIME_URL = "/static/brython-runtime"
 BRYTHON_RUNTIME_DIR = Path(brython.__file__).resolve().parent / "data"
 BRYTHON_RUNTIME_FILES = ("brython.js", "brython_stdlib.js")
-START_BRYTHON_SCRIPT = "/static/js/start_brython.js"
+START_BRYTHON_SCRIPT = "/_heavy/static/js/start_brython.js"
+
+
+def brython_modules() -> tuple[str, ...]:
+    """Top-level Brython modules served to the page; ``brython_executor.call`` runs functions from these."""
+    return (*RUNTIME_BRYTHON_MODULES, *current_app().brython_packages)
 
 
 def brython_module_path(module_name: str) -> Path:
@@ -51,9 +58,9 @@ def brython_module_path(module_name: str) -> Path:
 
 
 def brython_module_files() -> dict[str, Path]:
-    """Every Brython module by its dotted name (a package by its own name), from :data:`BRYTHON_MODULES`."""
+    """Every Brython module by its dotted name (a package by its own name), from :func:`brython_modules`."""
     files: dict[str, Path] = {}
-    for module_name in BRYTHON_MODULES:
+    for module_name in brython_modules():
         path = brython_module_path(module_name)
         if path.is_file():
             files[module_name] = path
@@ -100,7 +107,7 @@ def register_brython_routes(app: Sanic[Any, Any]) -> None:
             name=f"brython_runtime_{file_name.replace('.', '_')}",
             content_type="text/javascript; charset=utf-8",
         )
-    for module_name in BRYTHON_MODULES:
+    for module_name in brython_modules():
         path = brython_module_path(module_name)
         app.static(
             f"{BRYTHON_MODULES_URL}/{path.name}",
@@ -110,9 +117,9 @@ def register_brython_routes(app: Sanic[Any, Any]) -> None:
         )
 
 
-def brython_head_elements(settings: Settings) -> tuple[VdomDict, ...]:
+def brython_head_elements(settings: HeavySettings) -> tuple[VdomDict, ...]:
     """The one script that loads Brython and the app's modules once the page has parsed, then
-    starts Brython (``static/js/start_brython.js``): the first render never waits for Brython."""
+    starts Brython (``heavy/static/js/start_brython.js``): the first render never waits for Brython."""
     scripts = (*(f"{BRYTHON_RUNTIME_URL}/{name}" for name in BRYTHON_RUNTIME_FILES), BRYTHON_BUNDLE_URL)
     return (
         html.script(

@@ -41,11 +41,11 @@ from reactpy import component, create_context, html, use_state
 from reactpy.core.events import EventHandler
 from reactpy_bridge import includes_result_callback, is_called_from_reactpy, result_field_id, run_call
 
-from heavy_stack.backend.api_requests import HeavyContext
-from heavy_stack.errors import BrythonCallError
-from heavy_stack.frontend.brython_assets import BRYTHON_MODULES
-from heavy_stack.frontend.reactpy_util import heavy_event
-from heavy_stack.frontend.types import Component
+from heavy.errors import BrythonCallError
+from heavy.ui.brython_assets import brython_modules
+from heavy.ui.reactpy_util import heavy_event
+from heavy.ui.types import Component
+from heavy.web.api_requests import HeavyContext
 
 logger = logging.getLogger(__name__)
 
@@ -265,8 +265,8 @@ def _call_script(function: Callable[..., Any], name: str, call_id: str, kwargs: 
             "(brython/) can run in the page"
         )
     module, qualname = function.__module__, function.__qualname__
-    if not _DOTTED_NAME.fullmatch(module) or module.partition(".")[0] not in BRYTHON_MODULES:
-        raise BrythonCallError(f"{name} is not in a served Brython module ({', '.join(BRYTHON_MODULES)})")
+    if not _DOTTED_NAME.fullmatch(module) or module.partition(".")[0] not in brython_modules():
+        raise BrythonCallError(f"{name} is not in a served Brython module ({', '.join(brython_modules())})")
     if not qualname.isidentifier():
         raise BrythonCallError(f"{name} is not a module-level function, so the page cannot import it")
     _check_arguments(function, name, kwargs)

@@ -8,9 +8,9 @@ from reactpy import component
 from reactpy.core.hooks import use_connection, use_location
 from reactpy_router import navigate
 
-from heavy_stack.backend.api_requests import request_user
-from heavy_stack.frontend.types import Component
-from heavy_stack.shared_models.user import AnonymousUser, User
+from heavy.accounts.users import AnonymousUser, User
+from heavy.ui.types import Component
+from heavy.web.api_requests import request_user
 
 LOGIN_PATH = "/login"
 

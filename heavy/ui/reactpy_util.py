@@ -26,7 +26,7 @@ from reactpy.core.hooks import use_context as reactpy_use_context
 from reactpy.core.hooks import use_effect as reactpy_use_effect
 from reactpy.core.types import Context
 
-from heavy_stack.backend.api_requests import open_heavy_context
+from heavy.web.api_requests import open_heavy_context
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from typing import Any, TypeVar, cast
 from reactpy.core._life_cycle_hook import current_hook
 from reactpy.types import State
 
-from heavy_stack.realtime.state_codec import register_recoverable_type
-from heavy_stack.realtime.state_recovery import ServerOnlyState
+from heavy.realtime.state_codec import register_recoverable_type
+from heavy.realtime.state_recovery import ServerOnlyState
 
 __all__ = ["register_recoverable_type", "use_server_only_state"]
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from heavy_stack_brython.timezones import get_timezone_name_and_offset
+from heavy_brython.timezones import get_timezone_name_and_offset
 from reactpy import component, create_context, use_state
 
-from heavy_stack.frontend.brython_executors import BrythonExecutorContext
-from heavy_stack.frontend.reactpy_util import heavy_use_context, heavy_use_effect
-from heavy_stack.frontend.types import Component
+from heavy.ui.brython_executors import BrythonExecutorContext
+from heavy.ui.reactpy_util import heavy_use_context, heavy_use_effect
+from heavy.ui.types import Component
 
 logger = logging.getLogger(__name__)
 

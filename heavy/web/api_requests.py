@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from heavy_stack.backend.data.db_connection import SessionMaker, db_session_var, vector_db_session_var
-from heavy_stack.shared_models.user import ANONYMOUS_USER, AnonymousUser, User
+from heavy.accounts.users import ANONYMOUS_USER, AnonymousUser, User
+from heavy.data.db_connection import SessionMaker, db_session_var, vector_db_session_var
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import os
 from sanic import Blueprint, Request
 from sanic.response import JSONResponse, json
 
-from heavy_stack.backend.data.db_connection import DatabaseConnections
+from heavy.data.db_connection import DatabaseConnections
 
 health_blueprint = Blueprint("health")
 

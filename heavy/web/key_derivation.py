@@ -11,7 +11,7 @@ import base64
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from heavy_stack.config import get_settings
+from heavy.config import get_settings
 
 
 def derive_key(purpose: str, context: bytes = b"", *, secret: bytes | None = None, length: int = 32) -> bytes:

@@ -8,13 +8,13 @@ from typing import Any
 
 from sanic import Request, Sanic
 
-from heavy_stack.backend.data.db_connection import DatabaseConnections, open_database_connections
-from heavy_stack.config import Settings
+from heavy.config import HeavySettings
+from heavy.data.db_connection import DatabaseConnections, open_database_connections
 
 logger = logging.getLogger(__name__)
 
 
-def register_database_lifecycle(app: Sanic[Any, Any], settings: Settings) -> None:
+def register_database_lifecycle(app: Sanic[Any, Any], settings: HeavySettings) -> None:
     async def open_databases(app: Sanic[Any, Any]) -> None:
         app.ctx.db = await open_database_connections(settings)
         urls = app.ctx.db.urls

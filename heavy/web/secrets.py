@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 from typing import Protocol
 
-from heavy_stack.config import ENV_PREFIX, Settings, get_settings
-from heavy_stack.errors import ConfigurationError, HeavyStackError
+from heavy.config import HeavySettings, env_prefix, get_settings
+from heavy.errors import ConfigurationError, HeavyError
 
 LATEST = "latest"
 CACHE_SECONDS = 300.0
@@ -29,7 +29,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 _VERSION = re.compile(r"^(latest|[A-Za-z0-9_.-]{1,50})$")
 
 
-class MissingSecretError(HeavyStackError):
+class MissingSecretError(HeavyError):
     exit_code = 2
 
 
@@ -44,7 +44,7 @@ class SecretProvider(Protocol):
 
 
 def env_var_name(name: str, version: str) -> str:
-    base = f"{ENV_PREFIX}SECRET_{name.upper().replace('-', '_')}"
+    base = f"{env_prefix()}SECRET_{name.upper().replace('-', '_')}"
     return base if version == LATEST else f"{base}__{version.upper().replace('.', '_').replace('-', '_')}"
 
 
@@ -119,7 +119,7 @@ class ChainedSecretProvider:
         return " or ".join(provider.where(name, version) for provider in self.providers)
 
 
-def provider_for(settings: Settings) -> SecretProvider:
+def provider_for(settings: HeavySettings) -> SecretProvider:
     if settings.is_dev:
         return ChainedSecretProvider(
             EnvironmentSecretProvider(), DevSecretProvider(settings.data_dir / "dev-secrets.json")

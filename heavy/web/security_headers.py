@@ -8,8 +8,8 @@ from sanic import Request, Sanic
 from sanic.exceptions import Forbidden
 from sanic.response import BaseHTTPResponse
 
-from heavy_stack.backend.same_origin import is_same_origin
-from heavy_stack.config import Settings
+from heavy.config import HeavySettings
+from heavy.web.same_origin import is_same_origin
 
 STREAM_PREFIX = "/_reactpy/stream"
 
@@ -23,7 +23,7 @@ BASE_HEADERS = {
 PRODUCTION_HEADERS = {"Strict-Transport-Security": "max-age=31536000; includeSubDomains"}
 
 
-def register_security_headers(app: Sanic[Any, Any], settings: Settings) -> None:
+def register_security_headers(app: Sanic[Any, Any], settings: HeavySettings) -> None:
     headers = BASE_HEADERS if settings.is_dev else {**BASE_HEADERS, **PRODUCTION_HEADERS}
 
     async def refuse_cross_site_stream(request: Request) -> None:

@@ -1,7 +1,5 @@
-"""The ReactPy side of the app. Importing it applies the ReactPy patches first, so that app code
-that imports ``reactpy.use_effect`` / ``reactpy.event`` gets the versions that point to the heavy
-wrappers (see ``heavy_stack/realtime/reactpy_patches.py``)."""
+"""The app's pages and components. Importing ``heavy.ui`` first applies the runtime's ReactPy
+patches, so that code here that imports ``reactpy.use_effect`` / ``reactpy.event`` gets the
+versions that point to the heavy wrappers."""
 
-from heavy_stack.realtime.reactpy_patches import apply_reactpy_patches
-
-apply_reactpy_patches()
+import heavy.ui  # noqa: F401

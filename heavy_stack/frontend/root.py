@@ -4,15 +4,12 @@ frame). Add a page here and it is served at its path."""
 from reactpy import component
 from reactpy_router import browser_router, route
 
-from heavy_stack.frontend.brython_executors import BrythonExecutorProvider
+from heavy.ui import BrythonExecutorProvider, Component, LoginRequired, TimezoneProvider
 from heavy_stack.frontend.components.outer_container import OuterContainer
-from heavy_stack.frontend.current_user import LoginRequired
 from heavy_stack.frontend.pages.account_pages import AccountPage, LoginPage, SignupPage
 from heavy_stack.frontend.pages.landing_page import LandingPage
 from heavy_stack.frontend.pages.not_found_page import NotFoundPage
 from heavy_stack.frontend.pages.other_page import OtherPage
-from heavy_stack.frontend.timezones import TimezoneProvider
-from heavy_stack.frontend.types import Component
 
 
 @component

@@ -4,7 +4,7 @@ Chromium is Debian's package (``scripts/install_browser.sh``, run by ``make test
 ``HEAVY_TEST_CHROMIUM`` or ``/usr/bin/chromium``; Playwright never downloads a browser here.
 Without one, the browser tests are left out of the run and the summary says so in one line.
 
-Use them from any suite under ``tests/browser/``:
+Use them from any suite under ``tests/heavy/browser/``:
 
 ```python
 async def test_something(page: Page, live_server: ServerProcess, watch: PageWatch) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from reactpy.core.layout import Layout
 from reactpy.core.types import ComponentType
 
-from heavy_stack.realtime.stream_client import Model, apply_layout_update, text_content, walk
+from heavy.realtime.stream_client import Model, apply_layout_update, text_content, walk
 
 
 class RenderedLayout:

@@ -17,7 +17,8 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from heavy_stack.scaffolding.project_files import PROJECT_ROOT, iter_project_files
+from heavy.scaffolding.project_files import iter_project_files
+from tests.support import PROJECT_ROOT
 
 _NOT_COPIED = frozenset({".env"})
 

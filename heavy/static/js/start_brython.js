@@ -1,5 +1,5 @@
 // Loads Brython when the page first needs it, then starts it with the options on this script's
-// data attributes (heavy_stack/frontend/brython_assets.py writes them).
+// data attributes (heavy/ui/brython_assets.py writes them).
 //
 // Brython's files are large (~6 MB, and parsing them keeps the browser busy for a while), so
 // they are fetched only when the first <script type="text/python"> appears (the first

@@ -19,10 +19,8 @@ from typing import Any
 from reactpy import html
 from reactpy.core.types import VdomDict
 
-from heavy_stack.backend.api_requests import HeavyContext
+from heavy.ui import Component, HeavyContext, heavy_event
 from heavy_stack.frontend.components.element_attributes import class_names, element_attributes
-from heavy_stack.frontend.reactpy_util import heavy_event
-from heavy_stack.frontend.types import Component
 
 # What HTMLFormElement.elements lists (its "listed elements", minus form-associated custom ones).
 _FORM_CONTROL_TAGS = frozenset({"button", "fieldset", "input", "object", "output", "select", "textarea"})

@@ -15,8 +15,8 @@ from typing import Any, Literal
 from reactpy import html
 from reactpy.core.types import VdomDict
 
+from heavy.ui import heavy_event
 from heavy_stack.frontend.components.element_attributes import class_names, element_attributes
-from heavy_stack.frontend.reactpy_util import heavy_event
 
 EventHandlerFunction = Callable[..., Any]
 LineInputType = Literal["text", "email", "password", "search", "tel", "url"]

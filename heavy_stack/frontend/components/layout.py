@@ -8,9 +8,8 @@ from typing import Any, Literal
 from reactpy import component, html, use_state
 from reactpy.core.types import VdomDict
 
+from heavy.ui import Component, heavy_event
 from heavy_stack.frontend.components.element_attributes import class_names, element_attributes
-from heavy_stack.frontend.reactpy_util import heavy_event
-from heavy_stack.frontend.types import Component
 
 SpaceSize = Literal["small", "medium", "large"]
 

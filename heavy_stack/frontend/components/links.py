@@ -5,18 +5,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
-from heavy_stack_brython.navigate import short_hide_outer_container_contents
-from heavy_stack_brython.scrolling import scroll_to_top
+from heavy_brython.navigate import short_hide_outer_container_contents
+from heavy_brython.scrolling import scroll_to_top
 from reactpy import component, html, use_ref
 from reactpy.backend.types import Location
 from reactpy.core.types import VdomDict
 from reactpy_router.components import Link
 from reactpy_router.hooks import _use_route_state
 
-from heavy_stack.frontend.brython_executors import BrythonExecutorContext
+from heavy.ui import BrythonExecutorContext, Component, heavy_event, heavy_use_context
 from heavy_stack.frontend.components.element_attributes import class_names, element_attributes
-from heavy_stack.frontend.reactpy_util import heavy_event, heavy_use_context
-from heavy_stack.frontend.types import Component
 
 
 @component

@@ -3,13 +3,13 @@ page itself, and a footer. Routes wrap their page in it (``frontend/root.py``)."
 
 from __future__ import annotations
 
-from heavy_stack_brython.navigate import OUTER_CONTAINER_CONTENTS_ID
+from heavy_brython.navigate import OUTER_CONTAINER_CONTENTS_ID
 from reactpy import html
 from reactpy.core.types import VdomDict
 
+from heavy.ui import Component
 from heavy_stack.frontend.components.links import NewTabLink, RouterLink
 from heavy_stack.frontend.pages.account_pages import AccountMenu
-from heavy_stack.frontend.types import Component
 
 APP_NAME = "Heavy Stack"
 NAVIGATION = (("/", "Home", "nav-home"), ("/other", "Another page", "nav-other"))

@@ -8,8 +8,8 @@ from typing import TypeAlias
 from reactpy import html
 from reactpy.core.types import VdomDict
 
+from heavy.ui import Component
 from heavy_stack.frontend.components.element_attributes import class_names, element_attributes
-from heavy_stack.frontend.types import Component
 
 ListItem: TypeAlias = "Component | tuple[Component, *tuple[ListItem, ...]]"
 """A bullet: its content, or a tuple of its content followed by the bullets nested under it."""

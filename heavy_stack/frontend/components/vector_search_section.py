@@ -10,7 +10,7 @@ from typing import Any
 
 from reactpy import component, html, use_state
 
-from heavy_stack.backend.api_requests import HeavyContext
+from heavy.ui import Component, HeavyContext, heavy_use_effect
 from heavy_stack.backend.data.model_managers.document_manager import DocumentManager
 from heavy_stack.backend.data.model_mungers.document_mungers import DocumentModelMunger
 from heavy_stack.backend.data.sql_models.document import MAX_DOCUMENT_LENGTH
@@ -18,8 +18,6 @@ from heavy_stack.frontend.components.forms import Form
 from heavy_stack.frontend.components.inputs import Button, LineInput
 from heavy_stack.frontend.components.layout import Section
 from heavy_stack.frontend.components.text import paragraph
-from heavy_stack.frontend.reactpy_util import heavy_use_effect
-from heavy_stack.frontend.types import Component
 from heavy_stack.shared_models.document import DocumentMatch
 
 VECTOR_SEARCH_OFF = (

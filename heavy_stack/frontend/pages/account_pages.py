@@ -14,15 +14,13 @@ from urllib.parse import parse_qs, urlencode
 from reactpy import component, html
 from reactpy.core.hooks import use_location
 
-from heavy_stack.backend.auth import safe_next_path
+from heavy.accounts import User, safe_next_path
+from heavy.ui import Component, use_current_user
 from heavy_stack.frontend.components.forms import HttpForm, hidden_input
 from heavy_stack.frontend.components.inputs import Button, LineInput
 from heavy_stack.frontend.components.layout import CenteredColumn, FlexRow, Section
 from heavy_stack.frontend.components.links import RouterLink
 from heavy_stack.frontend.components.text import PageTitle, paragraph
-from heavy_stack.frontend.current_user import use_current_user
-from heavy_stack.frontend.types import Component
-from heavy_stack.shared_models.user import User
 
 LOGIN_ERRORS = {
     "invalid": "Email or password is incorrect.",

@@ -10,26 +10,30 @@ import textwrap
 from datetime import UTC, datetime
 from typing import Any
 
+from heavy_brython.navigate import open_new_tab
+from heavy_brython.scrolling import scroll_to_element
 from heavy_stack_brython.clipboard import copy_text
-from heavy_stack_brython.navigate import open_new_tab
-from heavy_stack_brython.scrolling import scroll_to_element
 from reactpy import component, html, use_state
 
-from heavy_stack.backend.api_requests import HeavyContext
-from heavy_stack.frontend.brython_executors import BrythonExecutorContext
+from heavy.accounts import AnonymousUser, User
+from heavy.ui import (
+    BrythonExecutorContext,
+    Component,
+    HeavyContext,
+    heavy_use_context,
+    heavy_use_effect,
+    to_user_timezone,
+    use_user_timezone,
+)
 from heavy_stack.frontend.components.forms import Form, get_input_by_id
 from heavy_stack.frontend.components.inputs import Button, LineInput, NumberInput, TextInput
 from heavy_stack.frontend.components.layout import CenteredColumn, ExpandableSection, FlexRow, Section, Spacer
 from heavy_stack.frontend.components.links import NewTabLink, RouterLink
 from heavy_stack.frontend.components.text import BulletedList, PageTitle, paragraph, preformatted
 from heavy_stack.frontend.components.vector_search_section import VectorSearchSection
-from heavy_stack.frontend.reactpy_util import heavy_use_context, heavy_use_effect
-from heavy_stack.frontend.timezones import to_user_timezone, use_user_timezone
-from heavy_stack.frontend.types import Component
-from heavy_stack.shared_models.user import AnonymousUser, User
 
 EXECUTOR_EXAMPLE = """
-    from heavy_stack_brython.scrolling import scroll_to_element
+    from heavy_brython.scrolling import scroll_to_element
 
     brython_executor = heavy_use_context(BrythonExecutorContext)
 

@@ -2,10 +2,10 @@
 
 from reactpy import component, html
 
+from heavy.ui import Component
 from heavy_stack.frontend.components.layout import Section
 from heavy_stack.frontend.components.links import RouterLink
 from heavy_stack.frontend.components.text import PageTitle, paragraph
-from heavy_stack.frontend.types import Component
 
 
 @component

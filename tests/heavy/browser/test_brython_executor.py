@@ -13,32 +13,32 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import pytest
-from heavy_stack_brython.events import click_element
-from heavy_stack_brython.scrolling import scroll_to_top
-from heavy_stack_brython.storage import get_local_storage
+from heavy_brython.events import click_element
+from heavy_brython.scrolling import scroll_to_top
+from heavy_brython.storage import get_local_storage
 from playwright.async_api import Page, expect
 from reactpy import component, html, use_state
 
-from heavy_stack.app_factory import create_app
-from heavy_stack.config import Settings
-from heavy_stack.frontend.brython_executors import BrythonExecutorContext, BrythonExecutorProvider
-from heavy_stack.frontend.reactpy_util import heavy_event, heavy_use_context
-from heavy_stack.frontend.timezones import TimezoneProvider, UserTimezone, use_user_timezone
-from heavy_stack.frontend.types import Component
-from tests.browser.conftest import BROWSER_TIMEZONE, PageWatch, open_app
+from heavy.app_factory import create_app
+from heavy.config import HeavySettings
+from heavy.ui.brython_executors import BrythonExecutorContext, BrythonExecutorProvider
+from heavy.ui.reactpy_util import heavy_event, heavy_use_context
+from heavy.ui.timezones import TimezoneProvider, UserTimezone, use_user_timezone
+from heavy.ui.types import Component
+from tests.support.browser import BROWSER_TIMEZONE, PageWatch, open_app
 from tests.support.servers import serve_in_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 _app_numbers = itertools.count()
 RESULT_LIMIT = 1_000
-EXECUTOR_LOGGER = "heavy_stack.frontend.brython_executors"
+EXECUTOR_LOGGER = "heavy.ui.brython_executors"
 
 Serve = Callable[[Callable[[], Any]], AbstractAsyncContextManager[str]]
 
 
 @pytest.fixture
-def serve(settings: Settings) -> Serve:
+def serve(settings: HeavySettings) -> Serve:
     """``async with serve(Root) as base_url``: the whole app stack, with ``Root`` as its page."""
 
     def start(root: Callable[[], Any]) -> AbstractAsyncContextManager[str]:
@@ -186,7 +186,7 @@ class TestResults:
 
         assert received == ["x" * 100], "the oversized value never reached the callback"
         (refusal,) = [record.getMessage() for record in caplog.records if "refused" in record.getMessage()]
-        assert "heavy_stack_brython.storage.get_local_storage" in refusal
+        assert "heavy_brython.storage.get_local_storage" in refusal
         assert f"over the limit of {RESULT_LIMIT}" in refusal
 
 
@@ -298,7 +298,7 @@ class TestScriptsRunOnce:
             await page.evaluate(
                 """() => __BRYTHON__.runPythonSource([
                     "from reactpy_bridge import run_call",
-                    "from heavy_stack_brython.events import click_element",
+                    "from heavy_brython.events import click_element",
                     "run_call('same-call', click_element, '{\\"element_id\\": \\"counted\\"}')",
                     "run_call('same-call', click_element, '{\\"element_id\\": \\"counted\\"}')",
                     "run_call('other-call', click_element, '{\\"element_id\\": \\"counted\\"}')",

@@ -9,34 +9,34 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import pytest
-from heavy_stack_brython.cookies import get_cookie, set_session_cookie
-from heavy_stack_brython.events import click_element
-from heavy_stack_brython.navigate import (
+from heavy_brython.cookies import get_cookie, set_session_cookie
+from heavy_brython.events import click_element
+from heavy_brython.navigate import (
     OUTER_CONTAINER_CONTENTS_ID,
     navigate_to,
     short_hide_outer_container_contents,
 )
-from heavy_stack_brython.scrolling import scroll_to_element, scroll_to_top
-from heavy_stack_brython.storage import (
+from heavy_brython.scrolling import scroll_to_element, scroll_to_top
+from heavy_brython.storage import (
     get_local_storage,
     get_session_storage,
     set_local_storage,
     set_session_storage,
 )
-from heavy_stack_brython.timezones import get_timezone_name_and_offset
+from heavy_brython.timezones import get_timezone_name_and_offset
 from playwright.async_api import Page, expect
 from reactpy import component, html, use_state
 
-from heavy_stack.app_factory import create_app
-from heavy_stack.config import Settings
-from heavy_stack.frontend.brython_executors import (
+from heavy.app_factory import create_app
+from heavy.config import HeavySettings
+from heavy.ui.brython_executors import (
     BrythonExecutor,
     BrythonExecutorContext,
     BrythonExecutorProvider,
 )
-from heavy_stack.frontend.reactpy_util import heavy_event, heavy_use_context
-from heavy_stack.frontend.types import Component
-from tests.browser.conftest import BROWSER_TIMEZONE, PageWatch, open_app
+from heavy.ui.reactpy_util import heavy_event, heavy_use_context
+from heavy.ui.types import Component
+from tests.support.browser import BROWSER_TIMEZONE, PageWatch, open_app
 from tests.support.servers import serve_in_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -47,7 +47,9 @@ Calls = Callable[[BrythonExecutor, Callable[[str], Callable[[Any], None]]], None
 
 
 @pytest.fixture
-def serve_calls(settings: Settings) -> Callable[[Calls, dict[str, Any]], AbstractAsyncContextManager[str]]:
+def serve_calls(
+    settings: HeavySettings,
+) -> Callable[[Calls, dict[str, Any]], AbstractAsyncContextManager[str]]:
     """Serve a page whose ``#run`` button makes the given calls; results land in ``results``."""
 
     def start(make_calls: Calls, results: dict[str, Any]) -> AbstractAsyncContextManager[str]:

@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.browser.conftest import open_app
+from tests.support.browser import open_app
 from tests.support.external_services import require_external_redis
 from tests.support.servers import ServerProcess, free_port, heavy_server
 from tests.support.tcp_proxy import tcp_proxy

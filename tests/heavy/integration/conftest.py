@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from heavy_stack.realtime import reactpy_patches
+from heavy.realtime import reactpy_patches
 
 
 @pytest.fixture

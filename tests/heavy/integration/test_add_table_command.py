@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from heavy_stack.scaffolding.project_files import PROJECT_ROOT
-from tests.integration.test_cli_errors import assert_one_line_error
+from tests.heavy.integration.test_cli_errors import assert_one_line_error
+from tests.support import PROJECT_ROOT
 from tests.support.project_copy import copy_project, reuse_mypy_cache, run_python, snapshot
 
 pytestmark = pytest.mark.slow
@@ -23,9 +23,9 @@ NOTES_FILES = [
     "heavy_stack/backend/data/model_mungers/note_mungers.py",
     "heavy_stack/backend/data/repositories/note_repository.py",
     "heavy_stack/backend/data/model_managers/note_manager.py",
-    "tests/unit/data/test_note_repository.py",
-    "tests/unit/data/test_note_mungers.py",
-    "tests/unit/data/test_note_manager.py",
+    "tests/heavy/unit/data/test_note_repository.py",
+    "tests/heavy/unit/data/test_note_mungers.py",
+    "tests/heavy/unit/data/test_note_manager.py",
 ]
 ADD_NOTES = [
     "-m",
@@ -134,7 +134,7 @@ class TestAddTableRefusals:
         [
             (
                 ["--table", "users"],
-                "table 'users' already exists (SQLUser in heavy_stack.backend.data.sql_models.user)",
+                "table 'users' already exists (SQLUser in heavy.accounts.user_model)",
             ),
             (["--table", "notes", "--model", "SQLClass"], "'class', a Python keyword"),
             (["--table", "user_keys", "--pk-type", "UserKey"], "invalid primary-key type name 'UserKey'"),

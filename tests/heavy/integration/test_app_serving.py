@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from heavy_stack.realtime.stream_client import StreamClient
+from heavy.realtime.stream_client import StreamClient
 from tests.support.servers import ServerProcess
 
 pytestmark = pytest.mark.slow

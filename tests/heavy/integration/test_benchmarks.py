@@ -15,11 +15,9 @@ import pytest
 from bench import state_recovery, user_lookup
 from bench.servers import SERVERS
 from bench.stack_comparison import METRICS
-from heavy_stack.config import ENV_PREFIX
+from heavy.config import env_prefix
 
 pytestmark = pytest.mark.slow
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_user_lookup_benchmark_reports_every_path_and_the_ratios() -> None:
@@ -41,7 +39,7 @@ async def test_user_lookup_benchmark_reports_every_path_and_the_ratios() -> None
 
 def heavy_bench(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     """``heavy bench ARGS`` in a subprocess (outside the project, without HEAVY_STACK_* settings)."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith(ENV_PREFIX)}
+    env = {name: value for name, value in os.environ.items() if not name.startswith(env_prefix())}
     results_dir = tmp_path / "results"
     finished = subprocess.run(
         [sys.executable, "-m", "heavy_stack", "bench", *args, "--results-dir", str(results_dir)],

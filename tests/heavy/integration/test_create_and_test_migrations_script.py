@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cli_errors import assert_one_line_error
+from tests.heavy.integration.test_cli_errors import assert_one_line_error
+from tests.support import PROJECT_ROOT
 from tests.support.project_copy import copy_project, run_python
 from tests.support.servers import free_port
 
 pytestmark = pytest.mark.slow
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = "dev_scripts/create_and_test_migrations.py"
 
 

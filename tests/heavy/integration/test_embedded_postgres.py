@@ -14,8 +14,8 @@ import psutil
 import pytest
 from sqlalchemy import text
 
-from heavy_stack.backend.data.database_setup import create_database_if_missing, create_engine
-from heavy_stack.backend.data.embedded_postgres import EmbeddedPostgres
+from heavy.data.database_setup import create_database_if_missing, create_engine
+from heavy.data.embedded_postgres import EmbeddedPostgres
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ _PRINT_SERVER_PID = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from heavy_stack.backend.data.embedded_postgres import EmbeddedPostgres
+    from heavy.data.embedded_postgres import EmbeddedPostgres
     server = EmbeddedPostgres(Path(sys.argv[1]))
     server.start()
     print(server.pid, flush=True)

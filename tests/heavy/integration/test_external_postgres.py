@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from heavy_stack.backend.data.database_setup import create_engine
-from heavy_stack.realtime.stream_client import StreamClient
+from heavy.data.database_setup import create_engine
+from heavy.realtime.stream_client import StreamClient
 from tests.support.external_services import require_external_postgres, scratch_database_url
 from tests.support.servers import heavy_server
 

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 import brython
-from heavy_stack.frontend.brython_assets import brython_module_path
-from heavy_stack.realtime.stream_client import StreamClient
+from heavy.realtime.stream_client import StreamClient
+from heavy.ui.brython_assets import brython_module_path
 from tests.support.servers import ServerProcess
 
 pytestmark = pytest.mark.slow
@@ -31,8 +31,8 @@ class TestBrythonFiles:
         ("url", "module"),
         [
             ("/static/brython/reactpy_bridge.py", "reactpy_bridge"),
-            ("/static/brython/heavy_stack_brython/navigate.py", "heavy_stack_brython.navigate"),
-            ("/static/brython/heavy_stack_brython/__init__.py", "heavy_stack_brython"),
+            ("/static/brython/heavy_brython/navigate.py", "heavy_brython.navigate"),
+            ("/static/brython/heavy_stack_brython/clipboard.py", "heavy_stack_brython.clipboard"),
         ],
     )
     def test_the_apps_brython_modules_are_served_as_source(

@@ -15,16 +15,16 @@ from reactpy import component, html, use_state
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from heavy_stack.app_factory import create_app
-from heavy_stack.backend.api_requests import HeavyContext
-from heavy_stack.backend.data.db_connection import db_session_var
-from heavy_stack.backend.data.model_managers.user_manager import UserManager
-from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger
-from heavy_stack.config import Settings
-from heavy_stack.frontend.reactpy_util import heavy_event, heavy_use_effect
-from heavy_stack.frontend.types import Component
-from heavy_stack.realtime.reactpy_patches import UnwrappedHookError
-from heavy_stack.realtime.stream_client import StreamClient
+from heavy.accounts.user_manager import UserManager
+from heavy.accounts.user_mungers import UserModelMunger
+from heavy.app_factory import create_app
+from heavy.config import HeavySettings
+from heavy.data.db_connection import db_session_var
+from heavy.realtime.reactpy_patches import UnwrappedHookError
+from heavy.realtime.stream_client import StreamClient
+from heavy.ui.reactpy_util import heavy_event, heavy_use_effect
+from heavy.ui.types import Component
+from heavy.web.api_requests import HeavyContext
 from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
@@ -33,7 +33,7 @@ _app_numbers = itertools.count()
 
 
 @pytest.fixture
-def serve(settings: Settings) -> Callable[[Callable[[], Any]], Any]:
+def serve(settings: HeavySettings) -> Callable[[Callable[[], Any]], Any]:
     """``async with serve(Root) as base_url``: the real app stack with ``Root`` as its page."""
 
     def start(root: Callable[[], Any]) -> Any:
@@ -135,7 +135,7 @@ class TestHeavyEvent:
                 ),
             )
 
-        with caplog.at_level(logging.ERROR, logger="heavy_stack.frontend.reactpy_util"):
+        with caplog.at_level(logging.ERROR, logger="heavy.ui.reactpy_util"):
             async with serve(Root) as base_url, StreamClient.open(base_url, with_router=False) as client:
                 await client.wait_for_element("broken")
                 await client.click("broken")

@@ -10,17 +10,17 @@ import orjson
 import pytest
 from reactpy import component, html, use_state
 
-from heavy_stack.app_factory import create_app
-from heavy_stack.config import Settings
-from heavy_stack.frontend.reactpy_util import heavy_event
-from heavy_stack.frontend.types import Component
-from heavy_stack.realtime.stream_client import StreamClient
-from tests.integration.test_cli_errors import assert_one_line_error, run_heavy
+from heavy.app_factory import create_app
+from heavy.config import HeavySettings
+from heavy.realtime.stream_client import StreamClient
+from heavy.ui.reactpy_util import heavy_event
+from heavy.ui.types import Component
+from tests.heavy.integration.test_cli_errors import assert_one_line_error, run_heavy
 from tests.support.servers import ServerProcess, free_port, serve_in_process
 
 pytestmark = pytest.mark.slow
 
-DEMO_RECORDING = Path(__file__).parents[1] / "load_testing" / "landing_page_session.jsonl"
+DEMO_RECORDING = Path(__file__).parents[2] / "heavy_stack" / "load_testing" / "landing_page_session.jsonl"
 
 
 @component
@@ -33,7 +33,7 @@ def AnotherApp() -> Component:
 
 
 @pytest.fixture
-async def recording_of_another_app(settings: Settings, tmp_path: Path) -> Path:
+async def recording_of_another_app(settings: HeavySettings, tmp_path: Path) -> Path:
     """A real recording, made on an app whose page is not the demo app's."""
     path = tmp_path / "another-app.jsonl"
     app = create_app(settings.model_copy(update={"record_file": path}), name="another_app", root=AnotherApp)

@@ -12,14 +12,15 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import Field
 
-from heavy_stack.backend.data.database_setup import DatabaseUrls, create_engine
-from heavy_stack.backend.data.embedded_postgres import EmbeddedPostgres
-from heavy_stack.backend.data.pave_db import pave_databases
-from heavy_stack.backend.data.sql_models import HeavyModel, sql_metadata
-from heavy_stack.config import Settings, load_settings
-from heavy_stack.migrations.runner import MigrationError, migrate_up, verify_migrations
-from heavy_stack.migrations.scratch import SCRATCH_DATABASE_PREFIX, drop_database
-from tests.integration.test_cli_errors import assert_one_line_error, run_heavy
+from heavy.config import HeavySettings, load_settings
+from heavy.data.database_setup import DatabaseUrls, create_engine
+from heavy.data.embedded_postgres import EmbeddedPostgres
+from heavy.data.heavy_model import HeavyModel
+from heavy.data.metadata import sql_metadata
+from heavy.data.pave_db import pave_databases
+from heavy.migrations.runner import MigrationError, migrate_up, verify_migrations
+from heavy.migrations.scratch import drop_database, scratch_database_prefix
+from tests.heavy.integration.test_cli_errors import assert_one_line_error, run_heavy
 from tests.support.external_services import require_external_postgres, scratch_database_url
 from tests.support.project_copy import copy_project, run_python
 from tests.support.servers import free_port
@@ -32,7 +33,7 @@ async def _scratch_databases_left(url: str) -> list[str]:
     async with engine.connect() as connection:
         names = await connection.scalars(
             text("SELECT datname FROM pg_database WHERE datname LIKE :prefix"),
-            {"prefix": f"{SCRATCH_DATABASE_PREFIX}%"},
+            {"prefix": f"{scratch_database_prefix()}%"},
         )
         found = list(names.all())
     await engine.dispose()
@@ -54,14 +55,14 @@ class TestMigrateTest:
         )
 
     async def test_scratch_databases_are_dropped(
-        self, settings: Settings, database_urls: DatabaseUrls
+        self, settings: HeavySettings, database_urls: DatabaseUrls
     ) -> None:
         await verify_migrations(settings, lambda line: None)
 
         assert await _scratch_databases_left(database_urls.sql) == []
 
     async def test_a_table_without_a_migration_fails_naming_it(
-        self, settings: Settings, database_urls: DatabaseUrls
+        self, settings: HeavySettings, database_urls: DatabaseUrls
     ) -> None:
         class SQLGizmo(HeavyModel, table=True):
             __tablename__ = "test_unmigrated_gizmos"
@@ -118,8 +119,8 @@ class TestModelChangedWithoutMigration:
 
 
 @pytest.fixture
-async def fresh_databases(data_dir: Path, embedded_server: EmbeddedPostgres) -> AsyncIterator[Settings]:
-    """Settings pointing at two databases that do not exist yet on the session's server."""
+async def fresh_databases(data_dir: Path, embedded_server: EmbeddedPostgres) -> AsyncIterator[HeavySettings]:
+    """HeavySettings pointing at two databases that do not exist yet on the session's server."""
     suffix = uuid.uuid4().hex[:10]
     urls = [
         embedded_server.url(f"heavy_stack_test_up_{suffix}"),
@@ -140,7 +141,7 @@ async def _table_names(url: str) -> set[str]:
 
 class TestMigrateUp:
     async def test_creates_the_databases_applies_every_migration_then_has_nothing_to_do(
-        self, fresh_databases: Settings
+        self, fresh_databases: HeavySettings
     ) -> None:
         first: list[str] = []
         second: list[str] = []
@@ -156,7 +157,7 @@ class TestMigrateUp:
         assert all(" upgraded " in line and "no migrations -> " in line for line in first)
         assert all(" is up to date " in line for line in second)
 
-    async def test_both_histories_can_share_one_database(self, fresh_databases: Settings) -> None:
+    async def test_both_histories_can_share_one_database(self, fresh_databases: HeavySettings) -> None:
         assert fresh_databases.sql_db_url
         shared = fresh_databases.model_copy(update={"vector_db_url": fresh_databases.sql_db_url})
 
@@ -171,7 +172,7 @@ class TestMigrateUp:
         }
 
     async def test_pave_db_forgets_the_migration_state_of_both_databases(
-        self, fresh_databases: Settings
+        self, fresh_databases: HeavySettings
     ) -> None:
         await migrate_up(fresh_databases, lambda line: None)
 
@@ -183,7 +184,7 @@ class TestMigrateUp:
         assert await _table_names(fresh_databases.vector_db_url) == {"documents"}
 
     async def test_refuses_a_database_built_from_the_models(
-        self, settings: Settings, database_urls: DatabaseUrls
+        self, settings: HeavySettings, database_urls: DatabaseUrls
     ) -> None:
         with pytest.raises(
             MigrationError, match=r"has tables \(.*users.*\) but no migration history.*stamp head"

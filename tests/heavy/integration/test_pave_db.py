@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from heavy_stack.backend.data.database_setup import create_engine
-from heavy_stack.backend.data.embedded_postgres import stop_embedded_postgres
-from heavy_stack.backend.data.pave_db import RemoteDatabaseRefusedError, pave_databases
-from heavy_stack.backend.data.sql_models import sql_metadata
-from heavy_stack.config import load_settings
+from heavy.config import load_settings
+from heavy.data.database_setup import create_engine
+from heavy.data.embedded_postgres import stop_embedded_postgres
+from heavy.data.metadata import sql_metadata
+from heavy.data.pave_db import RemoteDatabaseRefusedError, pave_databases
 
 pytestmark = pytest.mark.slow
 
@@ -129,7 +129,7 @@ class TestPaveDbCommand:
         assert "--i-know-this-is-not-local" in help_text
 
     def test_dev_script_paves_like_the_command(self, tmp_path: Path) -> None:
-        project_root = Path(__file__).resolve().parents[2]
+        project_root = Path(__file__).resolve().parents[3]
         result = subprocess.run(
             [sys.executable, str(project_root / "dev_scripts" / "pave_db.py")],
             env={**os.environ, "HEAVY_STACK_DATA_DIR": str(tmp_path)},

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from heavy_stack.backend.data.database_setup import DatabaseUrls
+from heavy.data.database_setup import DatabaseUrls
 from tests.support.servers import heavy_server
 
 pytestmark = pytest.mark.slow
@@ -39,5 +39,5 @@ def test_heavy_run_in_production_serves_pages_without_importing_alembic(
         modules = imported_modules(server.log())
 
     assert page.status_code == 200
-    assert {"sanic", "reactpy", "sqlalchemy", "heavy_stack.cli.migrate"} <= modules  # the log is complete
+    assert {"sanic", "reactpy", "sqlalchemy", "heavy.cli.migrate"} <= modules  # the log is complete
     assert sorted(name for name in modules if name.split(".")[0] in ("alembic", "mako")) == []

@@ -12,8 +12,8 @@ from reactpy import component, html, use_state
 from reactpy.backend.sanic import configure
 from sanic import Sanic
 
-from heavy_stack.realtime import reactpy_patches
-from heavy_stack.realtime.stream_client import StreamClient
+from heavy.realtime import reactpy_patches
+from heavy.realtime.stream_client import StreamClient
 from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.usefixtures("reactpy_patched")

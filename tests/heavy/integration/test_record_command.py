@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from heavy_stack.load_testing.replay_plan import load_replay_plan
-from heavy_stack.load_testing.session_replayer import SessionReplayer, StepResult
-from heavy_stack.realtime.recording import read_recording
-from heavy_stack.realtime.stream_client import StreamClient
-from tests.integration.test_cli_errors import assert_one_line_error, run_heavy
+from heavy.load_testing.replay_plan import load_replay_plan
+from heavy.load_testing.session_replayer import SessionReplayer, StepResult
+from heavy.realtime.recording import read_recording
+from heavy.realtime.stream_client import StreamClient
+from tests.heavy.integration.test_cli_errors import assert_one_line_error, run_heavy
 from tests.support.servers import ServerProcess, heavy_server
 
 pytestmark = pytest.mark.slow

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from heavy_stack.scaffolding.project_files import PROJECT_ROOT, iter_project_files, read_text_file
-from tests.integration.test_cli_errors import assert_one_line_error
+from heavy.scaffolding.project_files import iter_project_files, read_text_file
+from tests.heavy.integration.test_cli_errors import assert_one_line_error
+from tests.support import PROJECT_ROOT
 from tests.support.project_copy import commit_everything, copy_project, reuse_mypy_cache, run_python, snapshot
 
 pytestmark = pytest.mark.slow
@@ -61,7 +62,7 @@ class TestRenameWithOptions:
         assert not (renamed_project / "heavy_stack").exists()
         assert 'name = "acme-portal"' in pyproject
         assert 'heavy = "acme_portal.cli:main"' in pyproject
-        assert 'ENV_PREFIX = "ACME_PORTAL_"' in (renamed_project / "acme_portal" / "config.py").read_text()
+        assert 'env_prefix() = "ACME_PORTAL_"' in (renamed_project / "acme_portal" / "config.py").read_text()
         assert (
             'APP_TITLE = "Acme Portal"' in (renamed_project / "acme_portal/frontend/page_head.py").read_text()
         )

@@ -11,8 +11,8 @@ from reactpy import component, html, use_state
 from reactpy.backend.sanic import configure
 from sanic import Sanic
 
-from heavy_stack.frontend.types import Component
-from heavy_stack.realtime.stream_client import StreamClient, walk
+from heavy.realtime.stream_client import StreamClient, walk
+from heavy.ui.types import Component
 from tests.support.servers import serve_in_process
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("reactpy_patched")]

@@ -1,4 +1,4 @@
-"""``sanic heavy_stack.main.app``, Sanic's own CLI (documented in docs/running.md), serves the app."""
+"""``sanic heavy.main.app``, Sanic's own CLI (documented in docs/running.md), serves the app."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ SANIC = (str(Path(sys.executable).parent / "sanic"),)
 def test_sanic_cli_serves_the_page_and_health_check_then_stops_cleanly(
     server_env: dict[str, str], tmp_path: Path
 ) -> None:
-    with heavy_server(["heavy_stack.main.app"], server_env, tmp_path / "sanic.log", program=SANIC) as server:
+    with heavy_server(["heavy.main.app"], server_env, tmp_path / "sanic.log", program=SANIC) as server:
         # Generous timeouts: under a loaded parallel test run the first render can take seconds.
         page = httpx.get(f"{server.base_url}/", timeout=30)
         health = httpx.get(f"{server.base_url}/healthz", timeout=30)

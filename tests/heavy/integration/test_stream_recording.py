@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from reactpy import component, html, use_state
 
-from heavy_stack.app_factory import create_app
-from heavy_stack.config import Settings
-from heavy_stack.frontend.reactpy_util import heavy_event
-from heavy_stack.frontend.types import Component
-from heavy_stack.load_testing.replay_plan import load_replay_plan
-from heavy_stack.load_testing.session_replayer import SessionReplayer, StepResult
-from heavy_stack.realtime import reactpy_patches
-from heavy_stack.realtime.recording import read_recording
-from heavy_stack.realtime.stream_client import StreamClient, StreamClientContext
-from heavy_stack.realtime.tab_identity import BROWSER_COOKIE, TAB_QUERY_PARAMETER
+from heavy.app_factory import create_app
+from heavy.config import HeavySettings
+from heavy.load_testing.replay_plan import load_replay_plan
+from heavy.load_testing.session_replayer import SessionReplayer, StepResult
+from heavy.realtime import reactpy_patches
+from heavy.realtime.recording import read_recording
+from heavy.realtime.stream_client import StreamClient, StreamClientContext
+from heavy.realtime.tab_identity import BROWSER_COOKIE, TAB_QUERY_PARAMETER
+from heavy.ui.reactpy_util import heavy_event
+from heavy.ui.types import Component
 from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
@@ -59,7 +59,7 @@ def open_as_one_browser_tab(base_url: str, tab_id: str, browser_id: str) -> Stre
 
 class TestStreamRecording:
     async def test_every_message_of_every_connection_is_recorded(
-        self, settings: Settings, tmp_path: Path
+        self, settings: HeavySettings, tmp_path: Path
     ) -> None:
         path = tmp_path / "session.jsonl"
         app = create_app(settings.model_copy(update={"record_file": path}), name=f"rec_{next(_app_numbers)}")
@@ -83,7 +83,9 @@ class TestStreamRecording:
                 if m.direction == "to_client"
             )
 
-    async def test_without_the_patch_nothing_is_recorded(self, settings: Settings, tmp_path: Path) -> None:
+    async def test_without_the_patch_nothing_is_recorded(
+        self, settings: HeavySettings, tmp_path: Path
+    ) -> None:
         path = tmp_path / "session.jsonl"
         app = create_app(settings.model_copy(update={"record_file": path}), name=f"rec_{next(_app_numbers)}")
         reactpy_patches.remove_reactpy_patches()
@@ -96,7 +98,7 @@ class TestStreamRecording:
         assert read_recording(path).connections == {}, "the recorder was open, but nothing fed it"
 
     async def test_recorded_tabs_start_fresh_so_a_reloaded_tab_replays(
-        self, settings: Settings, tmp_path: Path
+        self, settings: HeavySettings, tmp_path: Path
     ) -> None:
         path = tmp_path / "reload.jsonl"
         app = create_app(

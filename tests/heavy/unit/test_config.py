@@ -4,19 +4,19 @@ from pathlib import Path
 
 import pytest
 
-from heavy_stack.config import (
+from heavy.config import (
     DEFAULT_DEV_SECRET_KEY,
-    ENV_PREFIX,
     Environment,
-    Settings,
+    HeavySettings,
+    env_prefix,
     load_settings,
     mask_url,
 )
-from heavy_stack.errors import ConfigurationError
+from heavy.errors import ConfigurationError
+from tests.support import PROJECT_ROOT
 
 STRONG_SECRET = "x" * 48
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SETTING_NAMES = [f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields]
+SETTING_NAMES = [f"{env_prefix()}{name.upper()}" for name in HeavySettings.model_fields]
 
 
 class TestLoadSettings:

@@ -14,9 +14,10 @@ import click
 import pytest
 import yaml
 
-from heavy_stack.app_factory import STATIC_DIR, create_app
-from heavy_stack.cli import cli
-from heavy_stack.config import load_settings
+from heavy.app import current_app
+from heavy.app_factory import create_app
+from heavy.cli import cli
+from heavy.config import load_settings
 from tests.support.container_files import (
     PROJECT_ROOT,
     Instruction,
@@ -137,7 +138,7 @@ class TestProductionDockerfile:
         words = command.exec_form
         assert words[:2] == ["heavy", "run"]
         scripts = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-        assert scripts["heavy"] == "heavy_stack.cli:main", "`heavy` is on the image's PATH"
+        assert scripts["heavy"] == "heavy.cli:main", "`heavy` is on the image's PATH"
         assert resolve_heavy_command(words[1:]).name == "run"
 
     def test_it_runs_in_production_listening_on_the_port_it_exposes(self) -> None:
@@ -163,8 +164,10 @@ class TestDockerignore:
             "pyproject.toml",
             "uv.lock",
             "README.md",
-            "heavy_stack/app_factory.py",
-            f"{STATIC_DIR.name}/css/app.css",
+            "heavy/app_factory.py",
+            "heavy/static/js/heavy_tab.js",
+            "heavy_stack/app.py",
+            f"{current_app().static_dir.name}/css/app.css",
             "brython/reactpy_bridge.py",  # served to browsers and imported on the server
             "alembic/env.py",
             "alembic.ini",
@@ -190,6 +193,7 @@ class TestDockerignore:
             "pyproject.toml",
             "uv.lock",
             "README.md",
+            "heavy",
             "heavy_stack",
             "brython",
             "static",

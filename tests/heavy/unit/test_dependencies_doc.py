@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.support import PROJECT_ROOT
+
 DEPENDENCIES_DOC = PROJECT_ROOT / "docs" / "dependencies.md"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 

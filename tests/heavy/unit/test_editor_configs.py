@@ -15,9 +15,9 @@ from typing import Any
 import click
 import pytest
 
-from tests.unit.test_container_files import resolve_heavy_command
+from tests.heavy.unit.test_container_files import resolve_heavy_command
+from tests.support import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEV_SCRIPTS = PROJECT_ROOT / "dev_scripts"
 ORIGINAL_LAUNCH_CONFIGURATIONS = {
     "Hot Reload Heavy Stack",

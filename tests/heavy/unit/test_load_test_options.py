@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import pytest
 
-from heavy_stack.cli.load_test import Duration
+from heavy.cli.load_test import Duration
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from heavy_stack.backend.passwords import hash_password, password_problem, verify_password
+from heavy.accounts.passwords import hash_password, password_problem, verify_password
 
 
 class TestPasswords:

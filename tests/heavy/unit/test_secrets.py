@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from heavy_stack.backend import secrets
-from heavy_stack.backend.secrets import (
+from heavy.config import load_settings
+from heavy.web import secrets
+from heavy.web.secrets import (
     DevSecretProvider,
     MissingSecretError,
     env_var_name,
@@ -15,7 +16,6 @@ from heavy_stack.backend.secrets import (
     provider_for,
     set_secret_provider,
 )
-from heavy_stack.config import load_settings
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,8 @@ from playwright.async_api import Page, expect
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from heavy_stack.backend.login_throttle import ThrottleLimits
-from tests.browser.conftest import open_app
+from heavy.accounts.login_throttle import ThrottleLimits
+from tests.support.browser import open_app
 from tests.support.servers import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

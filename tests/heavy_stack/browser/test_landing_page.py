@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import ARTIFACTS_DIR, BROWSER_TIMEZONE, PageWatch, open_app, wait_for_brython
+from tests.support.browser import ARTIFACTS_DIR, BROWSER_TIMEZONE, PageWatch, open_app, wait_for_brython
 from tests.support.servers import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

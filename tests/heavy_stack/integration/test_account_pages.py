@@ -7,16 +7,16 @@ from urllib.parse import urlencode
 
 import pytest
 
-from heavy_stack.app_factory import create_app
-from heavy_stack.config import Settings
-from heavy_stack.realtime.stream_client import Model, StreamClient, walk
+from heavy.app_factory import create_app
+from heavy.config import HeavySettings
+from heavy.realtime.stream_client import Model, StreamClient, walk
 from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-async def base_url(settings: Settings) -> AsyncIterator[str]:
+async def base_url(settings: HeavySettings) -> AsyncIterator[str]:
     async with serve_in_process(create_app(settings, name="account_pages")) as url:
         yield url
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from heavy.realtime.stream_client import StreamClient, text_content, walk
 from heavy_stack.backend.embeddings import HashingEmbedder
-from heavy_stack.realtime.stream_client import StreamClient, text_content, walk
 from tests.support.servers import ServerProcess
 
 pytestmark = pytest.mark.slow

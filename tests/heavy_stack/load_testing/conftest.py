@@ -9,12 +9,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dev_scripts.record_demo_session import DEMO_DOCUMENTS, ensure_demo_documents
-from heavy_stack.config import Settings
+from heavy.config import HeavySettings
 from tests.support.servers import ServerProcess
 
 
 @pytest.fixture(scope="module")
-async def demo_documents(settings: Settings, vector_engine: AsyncEngine) -> AsyncIterator[None]:
+async def demo_documents(settings: HeavySettings, vector_engine: AsyncEngine) -> AsyncIterator[None]:
     """The documents the recorded search finds; removed afterwards so other suites see what they expect."""
     await ensure_demo_documents(settings)
     yield

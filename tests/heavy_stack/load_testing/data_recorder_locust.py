@@ -1,7 +1,7 @@
 """Load the demo app with the recorded landing page session, with plain Locust (the original stack's file).
 
     .venv/bin/heavy run                                           # in one terminal
-    .venv/bin/locust -f tests/load_testing/data_recorder_locust.py  # in another; open http://localhost:8089
+    .venv/bin/locust -f tests/heavy_stack/load_testing/data_recorder_locust.py  # in another; open http://localhost:8089
 
 Point ``recording`` at your own recording (``heavy record``); the connection with the most client
 events is replayed unless ``connection`` is set. ``heavy load-test`` does the same headless, with limits.
@@ -9,7 +9,7 @@ events is replayed unless ``connection`` is set. ``heavy load-test`` does the sa
 
 from pathlib import Path
 
-from heavy_stack.load_testing.locust_user import RecordedSessionUser
+from heavy.load_testing.locust_user import RecordedSessionUser
 
 
 class LandingPageVisitor(RecordedSessionUser):

@@ -17,9 +17,9 @@ import httpx
 import pytest
 
 from dev_scripts.record_demo_session import DEMO_RECORDING
-from heavy_stack.load_testing.locust_report import read_summary
-from heavy_stack.load_testing.replay_plan import ReplayPlan, load_replay_plan
-from heavy_stack.load_testing.session_replayer import SessionReplayer, StepResult
+from heavy.load_testing.locust_report import read_summary
+from heavy.load_testing.replay_plan import ReplayPlan, load_replay_plan
+from heavy.load_testing.session_replayer import SessionReplayer, StepResult
 from tests.support.servers import ServerProcess, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("demo_documents")]

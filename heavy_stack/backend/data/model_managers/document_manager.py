@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from heavy_stack.backend.data.model_managers.base import BaseManager
+from heavy.data import BaseManager
 from heavy_stack.backend.data.model_mungers.document_mungers import DocumentModelMunger
 from heavy_stack.backend.data.repositories.document_repository import DocumentRepository
 from heavy_stack.backend.data.sql_models.document import MAX_DOCUMENT_LENGTH, SQLDocument

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from heavy_stack.backend.data.model_mungers.base import ModelMunger, SQLModelMunger
+from heavy.data import ModelMunger, SQLModelMunger
 from heavy_stack.backend.data.sql_models.document import SQLDocument
 from heavy_stack.shared_models.document import Document, DocumentMatch
 

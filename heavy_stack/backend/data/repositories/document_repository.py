@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import func, select
 
-from heavy_stack.backend.data.repositories.base import VectorSQLRepositoryBase
+from heavy.data import VectorSQLRepositoryBase
 from heavy_stack.backend.data.sql_models.document import SQLDocument
 
 

@@ -14,7 +14,7 @@ from pgvector.sqlalchemy import Vector
 from sqlalchemy import Column, Index, Uuid
 from sqlmodel import Field
 
-from heavy_stack.backend.data.sql_models.heavy_model import VectorHeavyModel, timestamp_field
+from heavy.data import VectorHeavyModel, timestamp_field
 
 DocumentId = NewType("DocumentId", UUID)
 

@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from heavy_stack.backend.data.db_connection import SessionMaker, make_sessionmaker
+from heavy.data.db_connection import SessionMaker, make_sessionmaker
 from tests.support.external_services import require_external_redis
 
 

@@ -7,17 +7,17 @@ import pytest
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from heavy_stack.backend.data.db_connection import SessionMaker
-from heavy_stack.backend.data.model_managers.account_manager import (
+from heavy.accounts.account_manager import (
     AccountError,
     AccountManager,
     normalise_email,
 )
-from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger, UserSQLModelMunger
-from heavy_stack.backend.data.repositories.user_repository import UserRepository
-from heavy_stack.backend.data.sql_models.user import SQLUser
-from heavy_stack.backend.login_throttle import PostgresLoginThrottle, ThrottleLimits
-from heavy_stack.shared_models.user import User
+from heavy.accounts.login_throttle import PostgresLoginThrottle, ThrottleLimits
+from heavy.accounts.user_model import SQLUser
+from heavy.accounts.user_mungers import UserModelMunger, UserSQLModelMunger
+from heavy.accounts.user_repository import UserRepository
+from heavy.accounts.users import User
+from heavy.data.db_connection import SessionMaker
 
 PASSWORD = "a long enough password"
 

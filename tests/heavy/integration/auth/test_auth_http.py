@@ -18,12 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from heavy_stack.app_factory import create_app
-from heavy_stack.backend.data.database_setup import DatabaseUrls
-from heavy_stack.backend.data.db_connection import SessionMaker
-from heavy_stack.backend.login_throttle import ThrottleLimits
-from heavy_stack.backend.sessions import SESSION_COOKIE, PostgresSessionStore
-from heavy_stack.config import Settings, load_settings
+from heavy.accounts.login_throttle import ThrottleLimits
+from heavy.accounts.sessions import SESSION_COOKIE, PostgresSessionStore
+from heavy.app_factory import create_app
+from heavy.config import HeavySettings, load_settings
+from heavy.data.database_setup import DatabaseUrls
+from heavy.data.db_connection import SessionMaker
 from tests.factories import create_user_committed, insert_login_attempt_counters, login_attempt_counters
 from tests.support.servers import serve_in_process
 
@@ -34,8 +34,8 @@ _app_numbers = itertools.count()
 
 
 @pytest.fixture
-def serve(settings: Settings) -> Callable[..., Any]:
-    def start(app_settings: Settings | None = None) -> Any:
+def serve(settings: HeavySettings) -> Callable[..., Any]:
+    def start(app_settings: HeavySettings | None = None) -> Any:
         return serve_in_process(create_app(app_settings or settings, name=f"auth_http_{next(_app_numbers)}"))
 
     return start

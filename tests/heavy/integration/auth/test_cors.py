@@ -12,8 +12,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from heavy_stack.app_factory import CORS_PREFLIGHT_MAX_AGE_SECONDS, create_app
-from heavy_stack.config import Settings
+from heavy.app_factory import CORS_PREFLIGHT_MAX_AGE_SECONDS, create_app
+from heavy.config import HeavySettings
 from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
@@ -24,7 +24,7 @@ _app_numbers = itertools.count()
 
 
 @asynccontextmanager
-async def served(settings: Settings, cors_header: str) -> AsyncIterator[httpx.AsyncClient]:
+async def served(settings: HeavySettings, cors_header: str) -> AsyncIterator[httpx.AsyncClient]:
     app_settings = settings.model_copy(update={"cors_header": cors_header})
     app = create_app(app_settings, name=f"cors_{next(_app_numbers)}")
     async with serve_in_process(app) as url, httpx.AsyncClient(base_url=url) as http:
@@ -32,26 +32,26 @@ async def served(settings: Settings, cors_header: str) -> AsyncIterator[httpx.As
 
 
 class TestCorsHeaders:
-    async def test_cors_is_off_by_default(self, settings: Settings) -> None:
+    async def test_cors_is_off_by_default(self, settings: HeavySettings) -> None:
         async with served(settings, "") as http:
             response = await http.get("/healthz", headers={"origin": ALLOWED})
 
         assert response.status_code == 200
         assert "access-control-allow-origin" not in response.headers
 
-    async def test_an_allowed_origin_may_read_responses(self, settings: Settings) -> None:
+    async def test_an_allowed_origin_may_read_responses(self, settings: HeavySettings) -> None:
         async with served(settings, ALLOWED) as http:
             response = await http.get("/healthz", headers={"origin": ALLOWED})
 
         assert response.headers["access-control-allow-origin"] == ALLOWED
 
-    async def test_another_origin_gets_no_cors_header(self, settings: Settings) -> None:
+    async def test_another_origin_gets_no_cors_header(self, settings: HeavySettings) -> None:
         async with served(settings, ALLOWED) as http:
             response = await http.get("/healthz", headers={"origin": OTHER})
 
         assert "access-control-allow-origin" not in response.headers
 
-    async def test_preflight_has_a_real_max_age_and_no_none_values(self, settings: Settings) -> None:
+    async def test_preflight_has_a_real_max_age_and_no_none_values(self, settings: HeavySettings) -> None:
         async with served(settings, ALLOWED) as http:
             response = await http.options(
                 "/auth/me",
@@ -66,7 +66,9 @@ class TestCorsHeaders:
 
 class TestCorsNeverAllowsCrossSiteUse:
     @pytest.mark.parametrize("cors_header", ["*", ALLOWED])
-    async def test_a_cross_origin_login_post_is_refused(self, settings: Settings, cors_header: str) -> None:
+    async def test_a_cross_origin_login_post_is_refused(
+        self, settings: HeavySettings, cors_header: str
+    ) -> None:
         async with served(settings, cors_header) as http:
             response = await http.post(
                 "/auth/login",
@@ -78,7 +80,7 @@ class TestCorsNeverAllowsCrossSiteUse:
 
     @pytest.mark.parametrize("cors_header", ["*", ALLOWED])
     async def test_a_cross_origin_websocket_handshake_is_refused(
-        self, settings: Settings, cors_header: str
+        self, settings: HeavySettings, cors_header: str
     ) -> None:
         async with served(settings, cors_header) as http:
             stream = str(http.base_url).rstrip("/").replace("http://", "ws://") + "/_reactpy/stream"

@@ -12,13 +12,13 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from heavy_stack.backend.data.db_connection import SessionMaker
-from heavy_stack.backend.login_throttle import (
+from heavy.accounts.login_throttle import (
     LoginThrottle,
     PostgresLoginThrottle,
     RedisLoginThrottle,
     ThrottleLimits,
 )
+from heavy.data.db_connection import SessionMaker
 from tests.factories import insert_login_attempt_counters, login_attempt_counters
 from tests.support.external_services import require_external_redis
 

@@ -13,11 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from heavy_stack.backend.data.database_setup import create_engine, create_missing_tables
-from heavy_stack.backend.data.db_connection import SessionMaker, make_sessionmaker
-from heavy_stack.backend.data.sql_models import sql_metadata
-from heavy_stack.backend.sessions import (
-    REDIS_KEY_PREFIX,
+from heavy.accounts.sessions import (
     CachedSessionStore,
     PostgresSessionStore,
     RedisSessionStore,
@@ -25,7 +21,10 @@ from heavy_stack.backend.sessions import (
     hash_session_id,
     new_session_id,
 )
-from heavy_stack.migrations.scratch import scratch_database
+from heavy.data.database_setup import create_engine, create_missing_tables
+from heavy.data.db_connection import SessionMaker, make_sessionmaker
+from heavy.data.metadata import sql_metadata
+from heavy.migrations.scratch import scratch_database
 from tests.factories import create_user_committed
 from tests.support.external_services import require_external_postgres, require_external_redis
 
@@ -163,17 +162,19 @@ class TestPostgresSessionStore:
 
 class TestRedisSessionStore:
     async def test_keys_expire_with_the_session(self, redis: Redis, user_id: UUID) -> None:
-        session = await RedisSessionStore(redis, TTL).create(user_id)
+        store = RedisSessionStore(redis, TTL)
+        session = await store.create(user_id)
 
-        ttl = await redis.ttl(REDIS_KEY_PREFIX + hash_session_id(session.id))
+        ttl = await redis.ttl(store.key_prefix + hash_session_id(session.id))
 
         assert TTL.total_seconds() - 5 < ttl <= TTL.total_seconds() + 1
 
     async def test_a_malformed_entry_is_treated_as_no_session(self, redis: Redis) -> None:
+        store = RedisSessionStore(redis, TTL)
         session_id = new_session_id()
-        await redis.set(REDIS_KEY_PREFIX + hash_session_id(session_id), b"{not json", ex=60)
+        await redis.set(store.key_prefix + hash_session_id(session_id), b"{not json", ex=60)
 
-        assert await RedisSessionStore(redis, TTL).get(session_id) is None
+        assert await store.get(session_id) is None
 
 
 class TestCachedSessionStore:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, async_playwright
 
-from heavy_stack.config import ENV_PREFIX
+from heavy.config import env_prefix
 from tests.support.chromium import CHROMIUM_ARGS, find_chromium, no_chromium_message
 from tests.support.probe_app import make_probe_project, probe_page_path
 from tests.support.project_copy import write_source
@@ -65,7 +65,7 @@ class DevApp:
 @pytest.fixture(scope="module")
 def dev_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevApp]:
     root = make_probe_project(tmp_path_factory.mktemp("heavy-dev") / "project")
-    env = {f"{ENV_PREFIX}DATA_DIR": str(root / "data"), f"{ENV_PREFIX}ENVIRONMENT": "DEV"}
+    env = {f"{env_prefix()}DATA_DIR": str(root / "data"), f"{env_prefix()}ENVIRONMENT": "DEV"}
     with heavy_server(["dev"], env, root / "heavy-dev.log", timeout=START_TIMEOUT) as server:
         yield DevApp(root, server)
 

@@ -13,10 +13,10 @@ import pytest
 from playwright.async_api import Page
 from websockets.exceptions import ConnectionClosed
 
-from heavy_stack.dev.stylesheet_events import HOT_RELOAD_SCRIPT, STYLESHEET_EVENTS_PATH
-from heavy_stack.realtime.stream_client import StreamClient, StreamClientContext
-from tests.integration.dev.conftest import DevApp
-from tests.integration.realtime.conftest import Tab
+from heavy.dev.stylesheet_events import HOT_RELOAD_SCRIPT, STYLESHEET_EVENTS_PATH
+from heavy.realtime.stream_client import StreamClient, StreamClientContext
+from tests.heavy.integration.dev.conftest import DevApp
+from tests.heavy.integration.realtime.conftest import Tab
 from tests.support.probe_app import probe_page
 from tests.support.project_copy import write_source
 
@@ -56,9 +56,9 @@ BADGE_MODULE = """
 def with_badge(page_source: str) -> str:
     """The probe page, importing and showing the Badge of a module that did not exist before."""
     page_source = page_source.replace(
-        "from heavy_stack.frontend.reactpy_util import heavy_event",
+        "from heavy.ui.reactpy_util import heavy_event",
         "from heavy_stack.frontend.pages.probe_badge import Badge\n    "
-        "from heavy_stack.frontend.reactpy_util import heavy_event",
+        "from heavy.ui.reactpy_util import heavy_event",
     )
     return page_source.replace(
         'html.p({"id": "count"}, str(count)),', 'html.p({"id": "count"}, str(count)),\n        Badge(),'

@@ -9,10 +9,10 @@ from typing import Any
 
 from reactpy import component, html, use_state
 
-from heavy_stack.backend.api_requests import HeavyContext
-from heavy_stack.backend.data.repositories.user_repository import UserRepository
-from heavy_stack.frontend.reactpy_util import heavy_event
-from heavy_stack.frontend.types import Component
+from heavy.accounts.user_repository import UserRepository
+from heavy.ui.reactpy_util import heavy_event
+from heavy.ui.types import Component
+from heavy.web.api_requests import HeavyContext
 
 logger = logging.getLogger("tests.observability.lookup_page")
 

@@ -12,12 +12,12 @@ import httpx
 import orjson
 import pytest
 
-from heavy_stack.app_factory import create_app
-from heavy_stack.config import Settings
-from heavy_stack.observability.request_ids import REQUEST_ID_HEADER
-from heavy_stack.observability.structured_logging import JsonLogFormatter
-from heavy_stack.realtime.stream_client import StreamClient
-from tests.integration.observability.conftest import LookupPage, app_numbers
+from heavy.app_factory import create_app
+from heavy.config import HeavySettings
+from heavy.observability.request_ids import REQUEST_ID_HEADER
+from heavy.observability.structured_logging import JsonLogFormatter
+from heavy.realtime.stream_client import StreamClient
+from tests.heavy.integration.observability.conftest import LookupPage, app_numbers
 from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
@@ -37,18 +37,18 @@ def json_log_lines() -> Iterator[Callable[[], list[dict[str, Any]]]]:
         root.removeHandler(handler)
 
 
-def serve(settings: Settings) -> Any:
+def serve(settings: HeavySettings) -> Any:
     return serve_in_process(create_app(settings, name=f"request_ids_{next(app_numbers)}", root=LookupPage))
 
 
 class TestRequestIds:
-    async def test_a_well_formed_client_id_is_kept_and_echoed(self, settings: Settings) -> None:
+    async def test_a_well_formed_client_id_is_kept_and_echoed(self, settings: HeavySettings) -> None:
         async with serve(settings) as base_url, httpx.AsyncClient() as client:
             response = await client.get(f"{base_url}/healthz", headers={REQUEST_ID_HEADER: "lb-7f3a9c01"})
 
         assert response.headers[REQUEST_ID_HEADER] == "lb-7f3a9c01"
 
-    async def test_a_forged_or_missing_id_is_replaced_with_a_fresh_one(self, settings: Settings) -> None:
+    async def test_a_forged_or_missing_id_is_replaced_with_a_fresh_one(self, settings: HeavySettings) -> None:
         async with serve(settings) as base_url, httpx.AsyncClient() as client:
             forged = await client.get(f"{base_url}/healthz", headers={REQUEST_ID_HEADER: 'x" level="ERROR'})
             first = await client.get(f"{base_url}/healthz")
@@ -64,7 +64,7 @@ class TestRequestIds:
         assert all(len(request_id) == 32 for request_id in ids)
 
     async def test_lines_logged_by_an_event_handler_carry_the_connection_id(
-        self, settings: Settings, json_log_lines: Callable[[], list[dict[str, Any]]]
+        self, settings: HeavySettings, json_log_lines: Callable[[], list[dict[str, Any]]]
     ) -> None:
         async with serve(settings) as base_url, StreamClient.open(base_url, with_router=False) as client:
             await client.wait_for_element("look-up")

@@ -20,12 +20,12 @@ from opentelemetry.trace import SpanKind
 from sanic import Sanic
 from sqlalchemy.engine import make_url
 
-from heavy_stack.app_factory import create_app
-from heavy_stack.config import Settings
-from heavy_stack.observability import tracing
-from heavy_stack.observability.tracing import register_tracing
-from heavy_stack.realtime.stream_client import StreamClient
-from tests.integration.observability.conftest import LookupPage, app_numbers
+from heavy.app_factory import create_app
+from heavy.config import HeavySettings
+from heavy.observability import tracing
+from heavy.observability.tracing import register_tracing
+from heavy.realtime.stream_client import StreamClient
+from tests.heavy.integration.observability.conftest import LookupPage, app_numbers
 from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
@@ -34,7 +34,7 @@ CALLER_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 CALLER_SPAN_ID = "00f067aa0ba902b7"
 
 
-def traced_app(settings: Settings, exporter: InMemorySpanExporter) -> Sanic[Any, Any]:
+def traced_app(settings: HeavySettings, exporter: InMemorySpanExporter) -> Sanic[Any, Any]:
     app = create_app(settings, name=f"tracing_{next(app_numbers)}", root=LookupPage)
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
@@ -107,7 +107,7 @@ def collector() -> Iterator[CollectorStub]:
 
 
 class TestTracing:
-    async def test_a_click_makes_an_event_span_with_a_child_sql_span(self, settings: Settings) -> None:
+    async def test_a_click_makes_an_event_span_with_a_child_sql_span(self, settings: HeavySettings) -> None:
         exporter = InMemorySpanExporter()
         app = traced_app(settings, exporter)
 
@@ -133,7 +133,7 @@ class TestTracing:
         assert sql_span.context.trace_id == event_span.context.trace_id
 
     async def test_an_http_request_continues_the_callers_trace_with_its_sql_as_children(
-        self, settings: Settings
+        self, settings: HeavySettings
     ) -> None:
         exporter = InMemorySpanExporter()
         app = traced_app(settings, exporter)
@@ -155,7 +155,7 @@ class TestTracing:
         assert [span.name.split()[0] for span in children_of(request_span, spans)] == ["SELECT", "SELECT"]
 
     async def test_with_an_otlp_endpoint_set_spans_reach_the_collector(
-        self, settings: Settings, collector: CollectorStub
+        self, settings: HeavySettings, collector: CollectorStub
     ) -> None:
         app = create_app(
             settings.model_copy(update={"otlp_endpoint": collector.url}),
@@ -173,7 +173,7 @@ class TestTracing:
         sql_children = [span for span in collector.spans if span.parent_span_id == request_span.span_id]
         assert len(sql_children) == 2
 
-    async def test_without_an_endpoint_nothing_of_tracing_is_installed(self, settings: Settings) -> None:
+    async def test_without_an_endpoint_nothing_of_tracing_is_installed(self, settings: HeavySettings) -> None:
         assert settings.otlp_endpoint is None
         untraced = create_app(settings, name=f"tracing_{next(app_numbers)}", root=LookupPage)
         traced = traced_app(settings, InMemorySpanExporter())

@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from sqlalchemy.engine import make_url
 
-from heavy_stack.backend.data.database_setup import check_database
-from heavy_stack.config import normalise_database_url
+from heavy.config import normalise_database_url
+from heavy.data.database_setup import check_database
 from tests.support.container_files import PROJECT_ROOT, health_check_command, parse_dockerfile
 from tests.support.external_services import require_external_postgres
 from tests.support.servers import ServerProcess, free_port

@@ -9,10 +9,10 @@ import httpx
 import orjson
 import pytest
 
-from heavy_stack.backend.data.database_setup import DatabaseUrls
-from heavy_stack.config import ENV_PREFIX
-from heavy_stack.observability.request_ids import REQUEST_ID_HEADER
-from heavy_stack.realtime.stream_client import StreamClient
+from heavy.config import env_prefix
+from heavy.data.database_setup import DatabaseUrls
+from heavy.observability.request_ids import REQUEST_ID_HEADER
+from heavy.realtime.stream_client import StreamClient
 from tests.support.servers import heavy_server
 
 pytestmark = pytest.mark.slow
@@ -23,10 +23,10 @@ def production_env(server_env: dict[str, str], database_urls: DatabaseUrls) -> d
     """PRODUCTION insists on explicit URLs and a real secret: the session's embedded server's URLs."""
     return {
         **server_env,
-        f"{ENV_PREFIX}ENVIRONMENT": "PRODUCTION",
-        f"{ENV_PREFIX}SECRET_KEY": "production-test-secret-" + "k" * 32,
-        f"{ENV_PREFIX}SQL_DB_URL": database_urls.sql,
-        f"{ENV_PREFIX}VECTOR_DB_URL": database_urls.vector,
+        f"{env_prefix()}ENVIRONMENT": "PRODUCTION",
+        f"{env_prefix()}SECRET_KEY": "production-test-secret-" + "k" * 32,
+        f"{env_prefix()}SQL_DB_URL": database_urls.sql,
+        f"{env_prefix()}VECTOR_DB_URL": database_urls.vector,
     }
 
 
@@ -56,7 +56,7 @@ class TestProductionLogging:
         assert health_line["logger"] == "sanic.access"
         assert "/healthz 200" in health_line["message"]
 
-        stream_lines = [line for line in lines if line["logger"] == "heavy_stack.stream"]
+        stream_lines = [line for line in lines if line["logger"] == "heavy.stream"]
         assert [line["message"].split()[1] for line in stream_lines] == ["opened", "closed"]
         assert stream_lines[0]["request_id"] is not None
         assert stream_lines[0]["request_id"] == stream_lines[1]["request_id"]

@@ -13,8 +13,8 @@ import psutil
 import pytest
 from click.testing import CliRunner, Result
 
-from heavy_stack.cli import cli
-from heavy_stack.cli.time_tracking import SECRET_FILE, TRACK_DIR, UNCEMENTED_FILE, TimeTracking
+from heavy.cli import cli
+from heavy.cli.time_tracking import SECRET_FILE, TRACK_DIR, UNCEMENTED_FILE, TimeTracking
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from heavy_stack.realtime.stream_client import StreamClient
-from tests.integration.realtime.conftest import Tab
+from heavy.realtime.stream_client import StreamClient
+from tests.heavy.integration.realtime.conftest import Tab
 from tests.support.servers import ServerProcess, heavy_server
 
 pytestmark = pytest.mark.slow

@@ -13,14 +13,14 @@ import pytest
 from pydantic import BaseModel
 from reactpy import component, html, use_state
 
-from heavy_stack.app_factory import create_app
-from heavy_stack.backend.sessions import SESSION_COOKIE
-from heavy_stack.config import Settings
-from heavy_stack.frontend.reactpy_util import heavy_event
-from heavy_stack.frontend.state import register_recoverable_type, use_server_only_state
-from heavy_stack.frontend.types import Component
-from heavy_stack.realtime.stream_client import StreamClient, StreamClientContext
-from heavy_stack.realtime.tab_identity import BROWSER_COOKIE, TAB_QUERY_PARAMETER
+from heavy.accounts.sessions import SESSION_COOKIE
+from heavy.app_factory import create_app
+from heavy.config import HeavySettings
+from heavy.realtime.stream_client import StreamClient, StreamClientContext
+from heavy.realtime.tab_identity import BROWSER_COOKIE, TAB_QUERY_PARAMETER
+from heavy.ui.reactpy_util import heavy_event
+from heavy.ui.state import register_recoverable_type, use_server_only_state
+from heavy.ui.types import Component
 from tests.support.servers import serve_in_process
 
 _app_numbers = itertools.count()
@@ -90,7 +90,7 @@ class Tab:
 
 
 @pytest.fixture
-def serve_stateful(settings: Settings) -> Callable[..., Any]:
+def serve_stateful(settings: HeavySettings) -> Callable[..., Any]:
     """``async with serve_stateful(**setting_overrides) as base_url``."""
 
     @asynccontextmanager

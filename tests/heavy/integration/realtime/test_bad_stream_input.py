@@ -12,8 +12,8 @@ import orjson
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from heavy_stack.realtime.stream_client import StreamClient
-from tests.integration.realtime.conftest import Tab
+from heavy.realtime.stream_client import StreamClient
+from tests.heavy.integration.realtime.conftest import Tab
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +93,7 @@ class TestOversizedFrames:
     async def test_an_oversized_frame_closes_only_that_connection_and_says_why(
         self, base_url: str, caplog: pytest.LogCaptureFixture
     ) -> None:
-        with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.stream_guard"):
+        with caplog.at_level(logging.WARNING, logger="heavy.realtime.stream_guard"):
             async with Tab().open(base_url) as client:
                 await client.wait_for_element("change")
 
@@ -115,7 +115,7 @@ class TestFloods:
         self, serve_stateful: Callable[..., Any], caplog: pytest.LogCaptureFixture
     ) -> None:
         async with serve_stateful(stream_max_events_per_second=5, stream_event_burst=20) as base_url:
-            with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.stream_guard"):
+            with caplog.at_level(logging.WARNING, logger="heavy.realtime.stream_guard"):
                 async with Tab().open(base_url) as client:
                     button = await client.wait_for_element("change")
                     target = button["eventHandlers"]["on_click"]["target"]

@@ -12,13 +12,13 @@ from reactpy import component, html, use_state
 from reactpy.backend.sanic import configure
 from sanic import Sanic
 
-from heavy_stack.app_factory import create_app
-from heavy_stack.config import Settings
-from heavy_stack.frontend.reactpy_util import heavy_event
-from heavy_stack.frontend.types import Component
-from heavy_stack.realtime import reactpy_patches
-from heavy_stack.realtime.reactpy_patches import rerender_live_layouts
-from heavy_stack.realtime.stream_client import StreamClient
+from heavy.app_factory import create_app
+from heavy.config import HeavySettings
+from heavy.realtime import reactpy_patches
+from heavy.realtime.reactpy_patches import rerender_live_layouts
+from heavy.realtime.stream_client import StreamClient
+from heavy.ui.reactpy_util import heavy_event
+from heavy.ui.types import Component
 from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
@@ -53,7 +53,9 @@ async def open_with_count(stack: AsyncExitStack, base_url: str, count: int) -> S
 
 
 class TestRerenderLiveLayouts:
-    async def test_every_open_session_shows_the_change_and_keeps_its_state(self, settings: Settings) -> None:
+    async def test_every_open_session_shows_the_change_and_keeps_its_state(
+        self, settings: HeavySettings
+    ) -> None:
         app = create_app(settings, name=f"live_layouts_{next(_app_numbers)}", root=Greeter)
         async with serve_in_process(app) as base_url, AsyncExitStack() as stack:
             first = await open_with_count(stack, base_url, 1)
@@ -66,7 +68,7 @@ class TestRerenderLiveLayouts:
             await second.wait_for_text("greeting", "after")
             assert (first.text_of("count"), second.text_of("count")) == ("1", "2")
 
-    async def test_a_closed_session_is_forgotten(self, settings: Settings) -> None:
+    async def test_a_closed_session_is_forgotten(self, settings: HeavySettings) -> None:
         app = create_app(settings, name=f"live_layouts_{next(_app_numbers)}", root=Greeter)
         async with serve_in_process(app) as base_url:
             async with AsyncExitStack() as stack:

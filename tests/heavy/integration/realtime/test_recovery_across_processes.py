@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from heavy_stack.realtime.stream_client import StreamClientContext
-from tests.integration.realtime.conftest import Tab
+from heavy.realtime.stream_client import StreamClientContext
+from tests.heavy.integration.realtime.conftest import Tab
 from tests.support.external_services import require_external_redis
 from tests.support.servers import heavy_server
 

@@ -16,14 +16,14 @@ from reactpy import component, html, use_state
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from heavy_stack.app_factory import create_app
-from heavy_stack.backend.sessions import SESSION_COOKIE
-from heavy_stack.config import Settings
-from heavy_stack.frontend.types import Component
-from heavy_stack.realtime.state_store import PostgresStateStore, SnapshotLimits, StateStore
-from heavy_stack.realtime.stream_client import StreamClient
-from heavy_stack.realtime.tab_identity import state_key
-from tests.integration.realtime.conftest import StatefulPage, Tab, change_state
+from heavy.accounts.sessions import SESSION_COOKIE
+from heavy.app_factory import create_app
+from heavy.config import HeavySettings
+from heavy.realtime.state_store import PostgresStateStore, SnapshotLimits, StateStore
+from heavy.realtime.stream_client import StreamClient
+from heavy.realtime.tab_identity import state_key
+from heavy.ui.types import Component
+from tests.heavy.integration.realtime.conftest import StatefulPage, Tab, change_state
 from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
@@ -171,7 +171,7 @@ class TestSignedInUsers:
 
 class TestSnapshotWrites:
     async def test_typing_is_saved_a_few_times_not_once_per_keystroke(
-        self, settings: Settings, monkeypatch: pytest.MonkeyPatch
+        self, settings: HeavySettings, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         typed = "twenty keys, quickly"
         saved: list[bytes] = []
@@ -280,7 +280,7 @@ class TestRefusedSnapshots:
                     {"key": key},
                 )
 
-            with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.state_recovery"):
+            with caplog.at_level(logging.WARNING, logger="heavy.realtime.state_recovery"):
                 async with tab.open(base_url) as client:
                     await assert_fresh(client)
                 await assert_a_second_connection_is_healthy(base_url)
@@ -312,7 +312,7 @@ class TestRefusedSnapshots:
                     {"victim": victim_key, "attacker": attacker_key},
                 )
 
-            with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.state_recovery"):
+            with caplog.at_level(logging.WARNING, logger="heavy.realtime.state_recovery"):
                 async with attacker.open(base_url) as client:
                     await assert_fresh(client)
                 await assert_a_second_connection_is_healthy(base_url)
@@ -320,7 +320,7 @@ class TestRefusedSnapshots:
         assert any("authentication failed" in r.getMessage() for r in caplog.records)
 
     async def test_an_expired_snapshot_is_refused_and_the_tab_starts_fresh(
-        self, settings: Settings, caplog: pytest.LogCaptureFixture
+        self, settings: HeavySettings, caplog: pytest.LogCaptureFixture
     ) -> None:
         tab = Tab()
         app = create_app(settings, name="recovery_expired_snapshot", root=StatefulPage)
@@ -340,7 +340,7 @@ class TestRefusedSnapshots:
             )
             await expired.save(key, payload)
 
-            with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.state_recovery"):
+            with caplog.at_level(logging.WARNING, logger="heavy.realtime.state_recovery"):
                 async with tab.open(base_url) as client:
                     await assert_fresh(client)
                 await assert_a_second_connection_is_healthy(base_url)
@@ -356,7 +356,7 @@ class TestRefusedSnapshots:
             await client.type_text("text", "x" * 2000)
             await client.wait_for_text("echo", "x" * 2000)
 
-        with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.state_recovery"):
+        with caplog.at_level(logging.WARNING, logger="heavy.realtime.state_recovery"):
             async with serve_stateful(state_max_bytes=1024) as base_url:
                 async with tab.open(base_url) as client:
                     await assert_fresh(client)
@@ -370,7 +370,7 @@ class TestRefusedSnapshots:
         self, serve_stateful: Callable[..., Any], caplog: pytest.LogCaptureFixture
     ) -> None:
         tab = Tab()
-        with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.state_recovery"):
+        with caplog.at_level(logging.WARNING, logger="heavy.realtime.state_recovery"):
             async with serve_stateful(state_max_bytes=1024) as base_url:
                 async with tab.open(base_url) as client:
                     await client.wait_for_element("text")

@@ -13,11 +13,10 @@ from sanic import HTTPResponse, Request, Sanic, empty
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from heavy_stack.backend.data.db_connection import make_sessionmaker
-from heavy_stack.backend.lifecycle import register_database_lifecycle
-from heavy_stack.config import Settings
-from heavy_stack.realtime.recovery_service import register_state_recovery
-from heavy_stack.realtime.state_store import (
+from heavy.config import HeavySettings
+from heavy.data.db_connection import make_sessionmaker
+from heavy.realtime.recovery_service import register_state_recovery
+from heavy.realtime.state_store import (
     MemoryStateStore,
     PostgresStateStore,
     RedisStateStore,
@@ -26,6 +25,7 @@ from heavy_stack.realtime.state_store import (
     SnapshotTooLarge,
     StateStore,
 )
+from heavy.web.lifecycle import register_database_lifecycle
 from tests.support.external_services import require_external_redis
 from tests.support.servers import serve_in_process
 
@@ -149,7 +149,7 @@ async def answer_empty(_request: Request) -> HTTPResponse:
 
 class TestRegisteredStateRecovery:
     async def test_the_app_sweeps_expired_snapshots_while_it_runs_and_stops_sweeping_at_shutdown(
-        self, settings: Settings, sql_engine: AsyncEngine
+        self, settings: HeavySettings, sql_engine: AsyncEngine
     ) -> None:
         app = Sanic("state_sweeper", configure_logging=False)
         app.add_route(answer_empty, "/")  # Sanic serves no app without a route

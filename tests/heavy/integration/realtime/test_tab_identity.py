@@ -7,7 +7,7 @@ from http.cookies import SimpleCookie
 import httpx
 import pytest
 
-from heavy_stack.realtime.tab_identity import BROWSER_COOKIE, is_valid_id, state_key
+from heavy.realtime.tab_identity import BROWSER_COOKIE, is_valid_id, state_key
 from tests.support.servers import ServerProcess
 
 pytestmark = pytest.mark.slow

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from heavy_stack.backend.api_requests import open_heavy_context
-from heavy_stack.backend.data.db_connection import make_sessionmaker
-from heavy_stack.backend.data.model_managers.user_manager import UserManager
-from heavy_stack.backend.data.model_mungers.user_mungers import UserSQLModelMunger
-from heavy_stack.backend.data.repositories.user_repository import UserRepository
-from heavy_stack.backend.data.sql_models.user import UserId
+from heavy.accounts.user_manager import UserManager
+from heavy.accounts.user_model import UserId
+from heavy.accounts.user_mungers import UserSQLModelMunger
+from heavy.accounts.user_repository import UserRepository
+from heavy.data.db_connection import make_sessionmaker
+from heavy.web.api_requests import open_heavy_context
 
 NAMES = ("Uncommitted Una", "Detached Dora")
 

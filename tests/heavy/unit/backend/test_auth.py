@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from heavy_stack.backend.auth import safe_next_path
+from heavy.accounts.next_paths import safe_next_path
 
 
 class TestSafeNextPath:

@@ -23,7 +23,7 @@ class TestSummarise:
             tmp_path,
             [
                 f"{LOOP};execute ({VENV}/sqlalchemy/engine/base.py:1412) 30",
-                f"{LOOP};run_with_context (/project/heavy_stack/frontend/reactpy_util.py:95) 10",
+                f"{LOOP};run_with_context (/project/heavy/ui/reactpy_util.py:95) 10",
                 f"{LOOP};send ({STDLIB}/asyncio/selector_events.py:1100) 60",
             ],
         )
@@ -34,13 +34,13 @@ class TestSummarise:
         assert dict(summary.self_by_package) == {
             "python (stdlib, asyncio)": 0.6,
             "sqlalchemy": 0.3,
-            "heavy_stack": 0.1,
+            "heavy": 0.1,
         }
         assert summary.top_self_functions[0] == ("send (asyncio/selector_events.py)", 0.6)
 
-    def test_heavy_stack_functions_are_counted_inclusively_once_per_stack(self, tmp_path: Path) -> None:
-        context = "open_heavy_context (/project/heavy_stack/backend/api_requests.py:41)"
-        handler = "run_with_context (/project/heavy_stack/frontend/reactpy_util.py:95)"
+    def test_the_projects_functions_are_counted_inclusively_once_per_stack(self, tmp_path: Path) -> None:
+        context = "open_heavy_context (/project/heavy/web/api_requests.py:41)"
+        handler = "run_with_context (/project/heavy/ui/reactpy_util.py:95)"
         stacks = write_stacks(
             tmp_path,
             [
@@ -53,8 +53,8 @@ class TestSummarise:
         inclusive = dict(summarise(stacks).heavy_stack_inclusive)
 
         assert inclusive == {
-            "run_with_context (heavy_stack/frontend/reactpy_util.py)": 0.5,
-            "open_heavy_context (heavy_stack/backend/api_requests.py)": 0.375,
+            "run_with_context (heavy/ui/reactpy_util.py)": 0.5,
+            "open_heavy_context (heavy/web/api_requests.py)": 0.375,
         }
 
     def test_a_profile_without_samples_has_no_shares(self, tmp_path: Path) -> None:
@@ -74,5 +74,7 @@ class TestFramePaths:
         assert short_path(f"{STDLIB}/asyncio/tasks.py") == "asyncio/tasks.py"
 
     def test_project_code_is_named_from_the_package_down(self) -> None:
-        assert package_of("/anywhere/heavy_stack/backend/api_requests.py") == "heavy_stack"
+        assert package_of("/anywhere/heavy_stack/backend/embeddings.py") == "heavy_stack"
+        assert package_of("/anywhere/heavy/web/api_requests.py") == "heavy"
+        assert short_path("/anywhere/heavy/web/api_requests.py") == "heavy/web/api_requests.py"
         assert short_path("/anywhere/bench/servers/echo.py") == "bench/servers/echo.py"

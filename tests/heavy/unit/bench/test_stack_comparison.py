@@ -19,7 +19,7 @@ from bench.stack_comparison import (
     ratios,
     selected_servers,
 )
-from heavy_stack.cli.bench import SERVER_NAMES
+from heavy.cli.bench import SERVER_NAMES
 
 
 def measured(**metrics: float) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from alembic.config import Config
 from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlalchemy_cockroachdb.asyncpg import CockroachDBDialect_asyncpg
 
-from heavy_stack.backend.data.sql_models import sql_metadata, vector_metadata
-from heavy_stack.migrations.targets import ALEMBIC_INI, SQL_TARGET
+from heavy.data.metadata import sql_metadata, vector_metadata
+from heavy.migrations.targets import ALEMBIC_INI, SQL_TARGET
 
 COCKROACH_URL = "cockroachdb+asyncpg://root@localhost:26257/defaultdb"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from heavy_stack.backend.data.database_setup import DatabaseUrls
+from heavy.data.database_setup import DatabaseUrls
 
 EMBEDDED = "postgresql+asyncpg://postgres@/heavy_stack?host=/tmp/heavy/pgdata"
 REMOTE = "postgresql+asyncpg://u:pw@prod.example.com:5432/vectors"

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Field
 
-from heavy_stack.backend.data.sql_models import sql_metadata, vector_metadata
-from heavy_stack.backend.data.sql_models.heavy_model import HeavyModel
+from heavy.data.heavy_model import HeavyModel
+from heavy.data.metadata import sql_metadata, vector_metadata
 
 
 class TestHeavyModelMetaclass:

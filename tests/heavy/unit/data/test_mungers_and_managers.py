@@ -5,12 +5,12 @@ import uuid
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from heavy.accounts.user_manager import UserManager, user_key_passphrase
+from heavy.accounts.user_model import SQLUser, UserId
+from heavy.accounts.user_mungers import UserModelMunger, UserSQLModelMunger
+from heavy.accounts.users import User
 from heavy_stack.backend.data.model_managers.document_manager import DocumentManager
-from heavy_stack.backend.data.model_managers.user_manager import UserManager, user_key_passphrase
 from heavy_stack.backend.data.model_mungers.document_mungers import DocumentModelMunger
-from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger, UserSQLModelMunger
-from heavy_stack.backend.data.sql_models.user import SQLUser, UserId
-from heavy_stack.shared_models.user import User
 
 
 class TestUserMungers:

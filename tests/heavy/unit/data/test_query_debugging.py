@@ -4,8 +4,8 @@ import uuid
 
 from sqlmodel import select
 
-from heavy_stack.backend.data.query_debugging import get_filled_in_query
-from heavy_stack.backend.data.sql_models.user import SQLUser
+from heavy.accounts.user_model import SQLUser
+from heavy.data.query_debugging import get_filled_in_query
 
 
 def test_parameters_are_filled_in() -> None:

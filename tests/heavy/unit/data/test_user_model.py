@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from heavy_stack.backend.data.sql_models.user import SQLUser
+from heavy.accounts.user_model import SQLUser
 
 PASSPHRASE = b"correct horse battery staple"
 

@@ -5,9 +5,9 @@ import uuid
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from heavy_stack.backend.data.repositories.base import NoDatabaseSessionError
-from heavy_stack.backend.data.repositories.user_repository import UserRepository
-from heavy_stack.backend.data.sql_models.user import SQLUser, UserId
+from heavy.accounts.user_model import SQLUser, UserId
+from heavy.accounts.user_repository import UserRepository
+from heavy.data.repository_base import NoDatabaseSessionError
 from tests.factories import create_user
 
 

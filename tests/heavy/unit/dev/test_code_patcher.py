@@ -15,8 +15,8 @@ from types import ModuleType
 import jurigged.codetools
 import pytest
 
-from heavy_stack.dev import code_patcher
-from heavy_stack.dev.code_patcher import CodePatcher, PatchOutcome, PatchStatus
+from heavy.dev import code_patcher
+from heavy.dev.code_patcher import CodePatcher, PatchOutcome, PatchStatus
 from tests.support.project_copy import write_source
 
 COMPONENT_LIKE = textwrap.dedent(

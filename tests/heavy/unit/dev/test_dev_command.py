@@ -1,4 +1,5 @@
-"""``heavy dev --watch``: the app's package is always watched, the packages given are added to it."""
+"""``heavy dev --watch``: the app's and the runtime's packages are always watched, the packages given are
+added to them."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from heavy_stack.cli import cli
-from heavy_stack.cli.dev import APP_PACKAGE, watched_packages
-from heavy_stack.dev import supervisor
-from heavy_stack.dev.supervisor import package_folders
+from heavy.cli import cli
+from heavy.cli.dev import watched_packages
+from heavy.dev import supervisor
+from heavy.dev.supervisor import package_folders
 
 
 def code_folders_of(
@@ -32,27 +33,30 @@ def code_folders_of(
     return tuple(folders)
 
 
+ALWAYS_WATCHED = ("heavy_stack", "heavy")
+
+
 class TestWatchedPackages:
-    def test_without_watch_only_the_app_package(self) -> None:
-        assert watched_packages(()) == (APP_PACKAGE,)
+    def test_without_watch_the_app_and_runtime_packages(self) -> None:
+        assert watched_packages(()) == ALWAYS_WATCHED
 
     def test_watch_adds_to_the_app_package(self) -> None:
-        assert watched_packages(("tests", "bench")) == (APP_PACKAGE, "tests", "bench")
+        assert watched_packages(("tests", "bench")) == (*ALWAYS_WATCHED, "tests", "bench")
 
     def test_naming_the_app_package_again_watches_it_once(self) -> None:
-        assert watched_packages((APP_PACKAGE, "tests")) == (APP_PACKAGE, "tests")
+        assert watched_packages((*ALWAYS_WATCHED, "tests")) == (*ALWAYS_WATCHED, "tests")
 
 
 class TestHeavyDevWatch:
-    def test_the_app_package_is_watched_by_default(
+    def test_the_app_and_runtime_packages_are_watched_by_default(
         self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     ) -> None:
-        assert code_folders_of([], monkeypatch, tmp_path) == package_folders([APP_PACKAGE])
+        assert code_folders_of([], monkeypatch, tmp_path) == package_folders(ALWAYS_WATCHED)
 
     def test_a_watched_package_is_added_to_the_app_package(
         self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     ) -> None:
         folders = code_folders_of(["--watch", "tests"], monkeypatch, tmp_path)
 
-        assert folders == package_folders([APP_PACKAGE, "tests"])
-        assert len(folders) == 2
+        assert folders == package_folders([*ALWAYS_WATCHED, "tests"])
+        assert len(folders) == 3

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from heavy_stack.dev.file_watcher import FileWatcher
+from heavy.dev.file_watcher import FileWatcher
 from tests.support.project_copy import write_source
 
 WAIT_SECONDS = 10.0

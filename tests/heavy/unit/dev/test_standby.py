@@ -7,15 +7,15 @@ import sys
 from pathlib import Path
 
 import heavy_stack
-from heavy_stack.dev.standby import GO, write_library_list
+from heavy.dev.standby import GO, write_library_list
 
 PACKAGE_FOLDER = Path(heavy_stack.__file__).parent
 STANDBY_SCRIPT = """
 import sys
 from pathlib import Path
-from heavy_stack.dev.standby import wait_as_standby
+from heavy.dev.standby import wait_as_standby
 wait_as_standby(Path(sys.argv[1]))
-print("went on;", "json" in sys.modules, "heavy_stack.app_factory" in sys.modules)
+print("went on;", "json" in sys.modules, "heavy.app_factory" in sys.modules)
 """
 
 

@@ -9,11 +9,11 @@ import pytest
 from reactpy.core.types import VdomDict
 from sanic import Sanic
 
-from heavy_stack.app_factory import create_app
-from heavy_stack.config import load_settings
-from heavy_stack.dev.stylesheet_events import HOT_RELOAD_SCRIPT, STYLESHEET_EVENTS_PATH
-from heavy_stack.errors import ConfigurationError
-from heavy_stack.frontend.page_head import page_head
+from heavy.app_factory import create_app
+from heavy.config import load_settings
+from heavy.dev.stylesheet_events import HOT_RELOAD_SCRIPT, STYLESHEET_EVENTS_PATH
+from heavy.errors import ConfigurationError
+from heavy.ui.page_head import page_head
 
 _app_numbers = itertools.count()
 DEV = load_settings(_env_file=None)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 
-from heavy_stack.config import load_settings
-from heavy_stack.frontend.brython_assets import (
+from heavy.config import load_settings
+from heavy.ui.brython_assets import (
     BRYTHON_BUNDLE_URL,
-    BRYTHON_MODULES,
     brython_head_elements,
     brython_module_files,
     brython_module_path,
+    brython_modules,
     brython_modules_bundle,
 )
 
@@ -28,9 +28,9 @@ class TestBrythonModuleFiles:
 
         assert files["reactpy_bridge"].name == "reactpy_bridge.py"
         assert files["heavy_stack_brython"].name == "__init__.py"
-        assert files["heavy_stack_brython.navigate"].name == "navigate.py"
+        assert files["heavy_brython.navigate"].name == "navigate.py"
         assert all(path.suffix == ".py" and "__pycache__" not in path.parts for path in files.values())
-        assert set(BRYTHON_MODULES) <= set(files)
+        assert set(brython_modules()) <= set(files)
 
 
 class TestBrythonModulesBundle:
@@ -41,7 +41,7 @@ class TestBrythonModulesBundle:
 
         assert isinstance(package.pop("$timestamp"), int)
         assert set(package) == set(brython_module_files())
-        extension, source, _imports, *package_mark = package["heavy_stack_brython.navigate"]
+        extension, source, _imports, *package_mark = package["heavy_brython.navigate"]
         assert extension == ".py"
         assert "def open_new_tab" in source
         assert package_mark == []
@@ -53,7 +53,7 @@ class TestBrythonHeadElements:
         (script,) = brython_head_elements(load_settings(_env_file=None))
         attributes = script["attributes"]
 
-        assert attributes["src"] == "/static/js/start_brython.js"
+        assert attributes["src"] == "/_heavy/static/js/start_brython.js"
         assert attributes["defer"] is True
         assert attributes["data_scripts"].split(" ") == [
             "/static/brython-runtime/brython.js",

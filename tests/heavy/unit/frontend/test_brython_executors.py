@@ -7,26 +7,26 @@ import logging
 from typing import Any
 
 import pytest
+from heavy_brython.navigate import open_new_tab
+from heavy_brython.scrolling import scroll_to_top
+from heavy_brython.storage import get_local_storage
+from heavy_brython.timezones import get_timezone_name_and_offset
 from heavy_stack_brython.clipboard import copy_text
-from heavy_stack_brython.navigate import open_new_tab
-from heavy_stack_brython.scrolling import scroll_to_top
-from heavy_stack_brython.storage import get_local_storage
-from heavy_stack_brython.timezones import get_timezone_name_and_offset
 from reactpy import component, html, use_state
 from reactpy_bridge import called_from_reactpy, result_field_id
 
-from heavy_stack.errors import BrythonCallError
-from heavy_stack.frontend.brython_executors import (
+from heavy.errors import BrythonCallError
+from heavy.ui.brython_executors import (
     BrythonExecutor,
     BrythonExecutorContext,
     BrythonExecutorProvider,
     PendingBrythonCall,
 )
-from heavy_stack.frontend.reactpy_util import heavy_event, heavy_use_context
-from heavy_stack.frontend.types import Component
+from heavy.ui.reactpy_util import heavy_event, heavy_use_context
+from heavy.ui.types import Component
 from tests.support.layout import render_layout
 
-LOGGER = "heavy_stack.frontend.brython_executors"
+LOGGER = "heavy.ui.brython_executors"
 
 
 @called_from_reactpy
@@ -59,11 +59,11 @@ class TestCall:
         executor.call(open_new_tab, url='https://example.com/?q="quoted"\n</script>é')
 
         call = only_call(executor)
-        assert call.function_name == "heavy_stack_brython.navigate.open_new_tab"
+        assert call.function_name == "heavy_brython.navigate.open_new_tab"
         lines = call.script.splitlines()
         assert lines[:2] == [
             "from reactpy_bridge import run_call",
-            "from heavy_stack_brython.navigate import open_new_tab",
+            "from heavy_brython.navigate import open_new_tab",
         ]
         assert lines[2].startswith(f"run_call({call.call_id!r}, open_new_tab, ")
         call_id, kwargs_json = string_literals(call.script)
@@ -170,7 +170,7 @@ class TestSettle:
         with caplog.at_level(logging.WARNING, logger=LOGGER):
             assert executor.settle(call_id, report('{"result": ["Europe/Paris", "sixty"]}')) is None
 
-        assert "refused the result of Brython call heavy_stack_brython.timezones" in caplog.text
+        assert "refused the result of Brython call heavy_brython.timezones" in caplog.text
         assert "not a valid result: 1: Input should be a valid integer" in caplog.text
 
     def test_a_result_over_the_limit_is_refused_before_it_is_parsed(

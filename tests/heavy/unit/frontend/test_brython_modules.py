@@ -17,9 +17,9 @@ from reactpy_bridge import (
 )
 
 import brython
-from heavy_stack.frontend.brython_assets import brython_module_files
+from heavy.ui.brython_assets import brython_module_files
 
-BRYTHON_SIDE_MODULES = [name for name in brython_module_files() if name.startswith("heavy_stack_brython.")]
+BRYTHON_SIDE_MODULES = [name for name in brython_module_files() if "." in name]
 
 
 class TestCalledFromReactpy:

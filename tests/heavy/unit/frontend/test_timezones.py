@@ -9,17 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from reactpy import component, html
 
-from heavy_stack.frontend.timezones import (
+from heavy.ui.timezones import (
     UTC_DEFAULT,
     TimezoneContext,
     UserTimezone,
     timezone_from_browser,
     to_user_timezone,
 )
-from heavy_stack.frontend.types import Component
+from heavy.ui.types import Component
 from tests.support.layout import render_layout
 
-LOGGER = "heavy_stack.frontend.timezones"
+LOGGER = "heavy.ui.timezones"
 
 
 class TestTimezoneFromBrowser:

@@ -18,7 +18,7 @@ def test_the_test_process_is_not_patched_for_gevent() -> None:
 
 def test_the_heavy_command_and_the_replay_client_do_not_import_locust() -> None:
     probe = (
-        "import sys, heavy_stack.cli, heavy_stack.load_testing.session_replayer; "
+        "import sys, heavy.cli, heavy.load_testing.session_replayer; "
         "print('locust' in sys.modules, 'gevent' in sys.modules)"
     )
 

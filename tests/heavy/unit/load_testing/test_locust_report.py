@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from heavy_stack.load_testing.locust_report import LoadTestResult, StepStats, read_summary, write_summary
-from heavy_stack.load_testing.replay_plan import ReplayPlan, ReplayStep
+from heavy.load_testing.locust_report import LoadTestResult, StepStats, read_summary, write_summary
+from heavy.load_testing.replay_plan import ReplayPlan, ReplayStep
 
 
 def plan_with(*names: str) -> ReplayPlan:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from heavy_stack.load_testing.page_shape import (
+from heavy.load_testing.page_shape import (
     covers,
     describe_part,
     find_handler,

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from heavy_stack.errors import RecordingError
-from heavy_stack.load_testing.replay_plan import load_replay_plan, plan_replay
-from heavy_stack.realtime.recording import Direction, SessionRecorder, read_recording
+from heavy.errors import RecordingError
+from heavy.load_testing.replay_plan import load_replay_plan, plan_replay
+from heavy.realtime.recording import Direction, SessionRecorder, read_recording
 
 HISTORY = {
     "tagName": "History",

@@ -6,9 +6,9 @@ from typing import Any
 
 import orjson
 
-from heavy_stack.load_testing.page_shape import shape_of
-from heavy_stack.load_testing.replay_plan import ExpectedPart, ReplayStep
-from heavy_stack.load_testing.session_replayer import Outcome, _LivePage, websocket_url
+from heavy.load_testing.page_shape import shape_of
+from heavy.load_testing.replay_plan import ExpectedPart, ReplayStep
+from heavy.load_testing.session_replayer import Outcome, _LivePage, websocket_url
 
 BUTTON = {
     "tagName": "button",

@@ -7,11 +7,11 @@ from pgvector.sqlalchemy import Vector
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, create_mock_engine
 from sqlmodel.sql.sqltypes import AutoString
 
-from heavy_stack.backend.data.sql_models import sql_metadata
-from heavy_stack.errors import HeavyStackError
-from heavy_stack.migrations.environment import render_item
-from heavy_stack.migrations.runner import describe_difference
-from heavy_stack.migrations.targets import (
+from heavy.data.metadata import sql_metadata
+from heavy.errors import HeavyError
+from heavy.migrations.environment import render_item
+from heavy.migrations.runner import describe_difference
+from heavy.migrations.targets import (
     SQL_TARGET,
     TARGETS,
     VECTOR_TARGET,
@@ -33,7 +33,7 @@ class TestTargets:
         assert "users" in sql_metadata().tables
 
     def test_an_unknown_ini_section_names_the_known_ones(self) -> None:
-        with pytest.raises(HeavyStackError, match=r"no migration target 'alembic'.*use sql or vector"):
+        with pytest.raises(HeavyError, match=r"no migration target 'alembic'.*use sql or vector"):
             target_named("alembic")
 
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import orjson
 import pytest
 
-from heavy_stack.config import load_settings
-from heavy_stack.observability.request_ids import request_id_var
-from heavy_stack.observability.structured_logging import (
+from heavy.config import load_settings
+from heavy.observability.request_ids import request_id_var
+from heavy.observability.structured_logging import (
     HANDLER_NAME,
     SANIC_LOGGERS,
     JsonLogFormatter,
@@ -24,7 +24,7 @@ def make_record(
     message: str = "databases ready (%s)",
     args: tuple[object, ...] = ("embedded",),
     *,
-    name: str = "heavy_stack.backend.lifecycle",
+    name: str = "heavy.web.lifecycle",
     level: int = logging.INFO,
     **extra: object,
 ) -> logging.LogRecord:
@@ -63,7 +63,7 @@ class TestJsonLogFormatter:
         fields = orjson.loads(line)
         assert fields["message"] == "databases ready (embedded)"
         assert fields["level"] == "INFO"
-        assert fields["logger"] == "heavy_stack.backend.lifecycle"
+        assert fields["logger"] == "heavy.web.lifecycle"
         assert fields["request_id"] == in_request
         assert fields["time"].endswith("+00:00")
         assert isinstance(fields["process"], int)
@@ -107,7 +107,7 @@ class TestReadableLogFormatter:
         line = ReadableLogFormatter().format(make_record())
 
         assert "INFO" in line
-        assert "heavy_stack.backend.lifecycle: databases ready (embedded)" in line
+        assert "heavy.web.lifecycle: databases ready (embedded)" in line
         assert line.endswith(f"(request {in_request[:8]})")
 
 
@@ -151,6 +151,6 @@ class TestConfigureLogging:
     def test_an_info_line_of_ours_reaches_stdout(self, capsys: pytest.CaptureFixture[str]) -> None:
         configure_logging(load_settings(_env_file=None))
 
-        logging.getLogger("heavy_stack.backend.lifecycle").info("databases ready (%s)", "embedded")
+        logging.getLogger("heavy.web.lifecycle").info("databases ready (%s)", "embedded")
 
-        assert "heavy_stack.backend.lifecycle: databases ready (embedded)" in capsys.readouterr().out
+        assert "heavy.web.lifecycle: databases ready (embedded)" in capsys.readouterr().out

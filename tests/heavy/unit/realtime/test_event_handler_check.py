@@ -10,7 +10,7 @@ import reactpy.core.vdom as reactpy_vdom
 from reactpy.core.events import EventHandler
 from reactpy.core.vdom import separate_attributes_and_event_handlers
 
-from heavy_stack.realtime import reactpy_patches
+from heavy.realtime import reactpy_patches
 
 EVENT_HANDLER_PROTOCOL = reactpy_patches._ORIGINAL_EVENT_HANDLER_TYPE
 

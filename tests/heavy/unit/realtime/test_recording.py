@@ -7,9 +7,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from heavy_stack.config import load_settings
-from heavy_stack.errors import RecordingError
-from heavy_stack.realtime.recording import FORMAT_NAME, FORMAT_VERSION, SessionRecorder, read_recording
+from heavy.config import load_settings
+from heavy.errors import RecordingError
+from heavy.realtime.recording import FORMAT_NAME, FORMAT_VERSION, SessionRecorder, read_recording
 
 UPDATE = {"type": "layout-update", "path": "", "model": {"tagName": "div"}}
 EVENT = {"type": "layout-event", "target": "0:on_click", "data": [{"type": "onClick"}]}

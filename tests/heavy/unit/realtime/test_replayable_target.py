@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from heavy_stack.realtime.reactpy_patches import replayable_target
+from heavy.realtime.reactpy_patches import replayable_target
 
 
 def test_the_place_in_the_page_then_the_event() -> None:

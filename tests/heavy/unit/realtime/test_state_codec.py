@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from heavy_stack.backend.data.sql_models.user import SQLUser
-from heavy_stack.realtime.state_codec import (
+from heavy.accounts.user_model import SQLUser
+from heavy.realtime.state_codec import (
     NOT_RECOVERABLE,
     UndecodableValue,
     decode_value,

@@ -1,5 +1,5 @@
 """The store contract (sealing, expiry, size cap) on the in-process store; the shared backends
-run the same contract in tests/integration/realtime/test_state_stores.py."""
+run the same contract in tests/heavy/integration/realtime/test_state_stores.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from heavy_stack.realtime.state_store import (
+from heavy.realtime.state_store import (
     MemoryStateStore,
     RefusedSnapshot,
     SnapshotLimits,

@@ -5,7 +5,7 @@ import logging
 import orjson
 import pytest
 
-from heavy_stack.realtime.stream_guard import StreamGuard, StreamLimits
+from heavy.realtime.stream_guard import StreamGuard, StreamLimits
 
 EVENT = {"type": "layout-event", "target": "abc", "data": [{"x": 1}]}
 TARGETS = {"abc"}  # the handlers on the page
@@ -43,7 +43,7 @@ class TestStreamGuard:
 
     def test_refusals_are_logged_once_per_interval(self, caplog: pytest.LogCaptureFixture) -> None:
         guard = StreamGuard()
-        with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.stream_guard"):
+        with caplog.at_level(logging.WARNING, logger="heavy.realtime.stream_guard"):
             for _ in range(50):
                 guard.accept(b"garbage", TARGETS)
 
@@ -54,7 +54,7 @@ class TestStreamGuard:
     ) -> None:
         guard = StreamGuard()
         unknown = orjson.dumps({**EVENT, "target": "gone:on_click"})
-        with caplog.at_level(logging.WARNING, logger="heavy_stack.realtime.stream_guard"):
+        with caplog.at_level(logging.WARNING, logger="heavy.realtime.stream_guard"):
             accepted = [guard.accept(unknown, TARGETS) for _ in range(50)]
 
         assert accepted == [None] * 50

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from heavy_stack.scaffolding.add_table import (
+from heavy.scaffolding.add_table import (
     ScaffoldingError,
     TableNames,
     camel_to_snake,
@@ -19,7 +19,9 @@ from heavy_stack.scaffolding.add_table import (
     suggest_pk_type_name,
     write_table,
 )
-from heavy_stack.scaffolding.project_files import PACKAGE_NAME, PROJECT_ROOT
+from tests.support import PROJECT_ROOT
+
+PACKAGE_NAME = "heavy_stack"
 
 REGISTRY = f"{PACKAGE_NAME}/backend/data/sql_models/__init__.py"
 NOTES = TableNames(table="notes", model="SQLNote", pk_type="NoteId")
@@ -154,9 +156,9 @@ class TestPlanAndWrite:
             f"{PACKAGE_NAME}/backend/data/model_mungers/note_mungers.py",
             f"{PACKAGE_NAME}/backend/data/repositories/note_repository.py",
             f"{PACKAGE_NAME}/backend/data/model_managers/note_manager.py",
-            "tests/unit/data/test_note_repository.py",
-            "tests/unit/data/test_note_mungers.py",
-            "tests/unit/data/test_note_manager.py",
+            f"tests/{PACKAGE_NAME}/unit/data/test_note_repository.py",
+            f"tests/{PACKAGE_NAME}/unit/data/test_note_mungers.py",
+            f"tests/{PACKAGE_NAME}/unit/data/test_note_manager.py",
             REGISTRY,
         ]
         contents = dict(zip(plan.listing(), (write.content for write in plan.writes), strict=True))

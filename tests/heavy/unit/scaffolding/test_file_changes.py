@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from heavy_stack.scaffolding.file_changes import FileWrite, PathRename, apply_changes
+from heavy.scaffolding.file_changes import FileWrite, PathRename, apply_changes
 
 
 class TestApplyChanges:

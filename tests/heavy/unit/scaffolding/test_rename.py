@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from heavy_stack.scaffolding.rename import (
-    CURRENT_NAME,
+from heavy.scaffolding.rename import (
+    current_name,
     ProjectName,
     RenameRefusedError,
     apply_rename,
@@ -17,7 +17,8 @@ from heavy_stack.scaffolding.rename import (
 )
 
 MY_APP = ProjectName.from_package("my_app", "My App")
-PROPER = CURRENT_NAME.proper
+PROPER = current_name().proper
+RUNTIME_TEXT = '"""e.g. package="heavy_stack", title="Heavy Stack", HEAVY_STACK_PORT"""\n'
 PNG_WITH_THE_NAME = b"\x89PNG\r\n\x1a\n\x00\x00 heavy_stack \x00"
 
 
@@ -28,9 +29,13 @@ def project(tmp_path: Path) -> Path:
         "pyproject.toml": '[project]\nname = "heavy-stack"\n[tool.hatch]\npackages = ["heavy_stack"]\n',
         "heavy_stack/__init__.py": '"""Heavy Stack."""\n\nPREFIX = "HEAVY_STACK_"\n',
         "heavy_stack/errors.py": "class HeavyStackError(Exception):\n    pass\n\n\nheavyStack = 1\n",
+        # The runtime's files: upgraded with the runtime, never renamed, even where they name the app.
+        "heavy/app.py": RUNTIME_TEXT,
+        "brython/heavy_brython/storage.py": RUNTIME_TEXT,
+        "brython/reactpy_bridge.py": RUNTIME_TEXT,
         "heavy_stack/flat.txt": "heavystack\n",
         "brython/heavy_stack_brython/navigate.py": "# HEAVY STACK in the browser; heavy stack in prose\n",
-        # Built from CURRENT_NAME: a line with the marker survives the project's own rename as it is.
+        # Built from current_name(): a line with the marker survives the project's own rename as it is.
         "docs/credits.md": f"Started from {PROPER}. <!-- rename: keep -->\n{PROPER} docs\n",
         "static/logo.png": PNG_WITH_THE_NAME,
         # Tooling files other people add: found by walking the tree, not from a list.
@@ -75,7 +80,7 @@ class TestProjectName:
 class TestPlanAndApply:
     def test_replaces_each_spelling_and_renames_files_and_folders(self, project: Path) -> None:
 
-        apply_rename(plan_rename(MY_APP, old=CURRENT_NAME, root=project))
+        apply_rename(plan_rename(MY_APP, old=current_name(), root=project))
 
         assert (project / "pyproject.toml").read_text() == (
             '[project]\nname = "my-app"\n[tool.hatch]\npackages = ["my_app"]\n'
@@ -91,8 +96,17 @@ class TestPlanAndApply:
         assert not (project / "heavy_stack").exists()
         assert not (project / "brython" / "heavy_stack_brython").exists()
 
+    def test_leaves_the_runtime_untouched(self, project: Path) -> None:
+        plan = plan_rename(MY_APP, old=current_name(), root=project)
+        apply_rename(plan)
+
+        for runtime_file in ("heavy/app.py", "brython/heavy_brython/storage.py", "brython/reactpy_bridge.py"):
+            assert (project / runtime_file).read_text() == RUNTIME_TEXT
+            assert not [line for line in plan.listing() if runtime_file in line]
+        assert not [leftover for leftover in find_leftovers(project, current_name()) if "heavy/" in leftover]
+
     def test_covers_docker_devcontainer_editor_and_ci_files(self, project: Path) -> None:
-        apply_rename(plan_rename(MY_APP, old=CURRENT_NAME, root=project))
+        apply_rename(plan_rename(MY_APP, old=current_name(), root=project))
 
         assert '"name": "My App"' in (project / ".devcontainer" / "devcontainer.json").read_text()
         assert '"module": "my_app"' in (project / ".vscode" / "launch.json").read_text()
@@ -103,7 +117,7 @@ class TestPlanAndApply:
 
     def test_leaves_marked_lines_binaries_and_tool_folders_alone(self, project: Path) -> None:
 
-        plan = plan_rename(MY_APP, old=CURRENT_NAME, root=project)
+        plan = plan_rename(MY_APP, old=current_name(), root=project)
         apply_rename(plan)
 
         assert (project / "docs" / "credits.md").read_text() == (
@@ -118,9 +132,9 @@ class TestPlanAndApply:
         wrapped = PROPER.lower().replace(" ", "\n")  # a spelling no rename can know
         (project / "docs" / "wrapped.md").write_text(f"built on the {wrapped} template\n")
 
-        apply_rename(plan_rename(MY_APP, old=CURRENT_NAME, root=project))
+        apply_rename(plan_rename(MY_APP, old=current_name(), root=project))
 
-        assert find_leftovers(project, CURRENT_NAME) == [
+        assert find_leftovers(project, current_name()) == [
             f"docs/wrapped.md:1: {wrapped!r}",
             "static/logo.png (binary): 'heavy_stack'",
         ]
@@ -128,7 +142,7 @@ class TestPlanAndApply:
     def test_the_plan_lists_every_change_and_changes_nothing(self, project: Path) -> None:
         before = (project / "heavy_stack" / "__init__.py").read_text()
 
-        listing = plan_rename(MY_APP, old=CURRENT_NAME, root=project).listing()
+        listing = plan_rename(MY_APP, old=current_name(), root=project).listing()
 
         assert (
             "edit    heavy_stack/__init__.py: HEAVY_STACK -> MY_APP (1), Heavy Stack -> My App (1)" in listing
@@ -164,11 +178,11 @@ class TestCheckNewName:
 
     def test_the_current_name(self, tmp_path: Path) -> None:
         with pytest.raises(RenameRefusedError, match="already called"):
-            check_new_name(ProjectName.from_package(CURRENT_NAME.package), root=tmp_path)
+            check_new_name(ProjectName.from_package(current_name().package), root=tmp_path)
 
     def test_a_name_containing_the_current_one(self, tmp_path: Path) -> None:
         with pytest.raises(RenameRefusedError, match="must not contain the old one"):
-            check_new_name(ProjectName.from_package(f"{CURRENT_NAME.package}_two"), root=tmp_path)
+            check_new_name(ProjectName.from_package(f"{current_name().package}_two"), root=tmp_path)
 
     @pytest.mark.parametrize("proper", ["Acme 'Portal'", " Acme", "Acme  Portal", "Acme\nPortal"])
     def test_invalid_proper_names(self, proper: str, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from reactpy import component, html, use_state
 
+from heavy.ui.types import Component
 from heavy_stack.frontend.components.forms import (
     Form,
     FormInputNotFoundError,
@@ -15,7 +16,6 @@ from heavy_stack.frontend.components.forms import (
 )
 from heavy_stack.frontend.components.inputs import Button, LineInput, NumberInput
 from heavy_stack.frontend.components.layout import Section
-from heavy_stack.frontend.types import Component
 from tests.support.layout import render_layout
 
 

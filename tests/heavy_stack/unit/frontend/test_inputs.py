@@ -6,8 +6,8 @@ from typing import Any
 
 from reactpy import component, html, use_state
 
+from heavy.ui.types import Component
 from heavy_stack.frontend.components.inputs import Button, LineInput, NumberInput, TextInput
-from heavy_stack.frontend.types import Component
 from tests.support.layout import render_layout, vdom
 
 

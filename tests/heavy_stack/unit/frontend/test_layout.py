@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from reactpy import component, html
 
+from heavy.ui.types import Component
 from heavy_stack.frontend.components.layout import CenteredColumn, ExpandableSection, FlexRow, Section, Spacer
-from heavy_stack.frontend.types import Component
 from tests.support.layout import render_layout, vdom
 
 

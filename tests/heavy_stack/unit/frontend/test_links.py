@@ -1,15 +1,15 @@
-"""Links of the kit and the frame around pages (RouterLink is driven in a browser: tests/browser)."""
+"""Links of the kit and the frame around pages (RouterLink is driven in a browser: tests/heavy/browser)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from heavy_stack_brython.navigate import OUTER_CONTAINER_CONTENTS_ID
+from heavy_brython.navigate import OUTER_CONTAINER_CONTENTS_ID
 from reactpy.core.types import ComponentType
 
+from heavy.realtime.stream_client import walk
 from heavy_stack.frontend.components.links import NewTabLink, RouterLink
 from heavy_stack.frontend.components.outer_container import OuterContainer
-from heavy_stack.realtime.stream_client import walk
 from tests.support.layout import vdom
 
 

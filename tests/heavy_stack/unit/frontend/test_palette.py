@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-PALETTE = Path(__file__).resolve().parents[3] / "static" / "css" / "palette.css"
+PALETTE = Path(__file__).resolve().parents[4] / "static" / "css" / "palette.css"
 COLOUR = re.compile(r"--color-(?P<name>[\w-]+):\s*#(?P<hex>[0-9a-fA-F]{6})\s*;")
 
 TEXT_PAIRS = [  # (foreground, background) of text: 4.5:1 (WCAG 1.4.3)

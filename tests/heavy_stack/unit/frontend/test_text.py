@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from heavy.realtime.stream_client import text_content
 from heavy_stack.frontend.components.text import BulletedList, PageTitle, paragraph, preformatted
-from heavy_stack.realtime.stream_client import text_content
 from tests.support.layout import vdom
 
 
