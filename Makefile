@@ -47,6 +47,7 @@ test: install browser lint check-types pytest
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports  # the runtime (heavy/) never imports the app: pyproject.toml [tool.importlinter]
 
 check-types: install
 	$(VENV)/bin/mypy

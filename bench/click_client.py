@@ -51,7 +51,7 @@ class ConcurrentRun:
 def _open_session(base_url: str, identify_tab: bool) -> StreamClientContext:
     if not identify_tab:
         return StreamClient.open(base_url, with_router=False)
-    # As a browser tab does (static/js/heavy_tab.js and the page's cookie): its state is recovered.
+    # As a browser tab does (heavy/static/js/heavy_tab.js and the page's cookie): its state is recovered.
     return StreamClient.open(
         base_url,
         query=f"{TAB_QUERY_PARAMETER}={secrets.token_urlsafe(24)}",

@@ -128,9 +128,12 @@ def summarise(collapsed_stacks: Path, *, top: int = 12) -> ProfileSummary:
         function, file = frames[-1]
         self_by_package[package_of(file)] += count
         self_by_function[f"{function} ({short_path(file)})"] += count
-        for name in {
-            f"{function} ({short_path(file)})" for function, file in frames if package_of(file) in OWN_PACKAGES
-        }:
+        own_frames = {
+            f"{function} ({short_path(file)})"
+            for function, file in frames
+            if package_of(file) in OWN_PACKAGES
+        }
+        for name in own_frames:
             heavy_inclusive[name] += count
     if total == 0:
         return ProfileSummary(samples=0)

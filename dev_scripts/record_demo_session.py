@@ -40,7 +40,7 @@ from heavy_stack.backend.data.model_managers.document_manager import DocumentMan
 from heavy_stack.backend.data.model_mungers.document_mungers import DocumentModelMunger
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEMO_RECORDING = PROJECT_ROOT / "tests" / "load_testing" / "landing_page_session.jsonl"
+DEMO_RECORDING = PROJECT_ROOT / "tests" / "heavy_stack" / "load_testing" / "landing_page_session.jsonl"
 
 COUNTER_CLICKS = 3
 SEARCH_QUERY = "websocket components"

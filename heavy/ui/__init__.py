@@ -13,6 +13,7 @@ apply_reactpy_patches()
 from heavy.ui.brython_executors import BrythonExecutor, BrythonExecutorContext, BrythonExecutorProvider  # noqa: E402
 from heavy.ui.current_user import LoginRequired, use_current_user  # noqa: E402
 from heavy.ui.reactpy_util import heavy_event, heavy_use_context, heavy_use_effect  # noqa: E402
+from heavy.ui.settings import use_settings  # noqa: E402
 from heavy.ui.state import register_recoverable_type, use_server_only_state  # noqa: E402
 from heavy.ui.timezones import TimezoneProvider, UserTimezone, to_user_timezone, use_user_timezone  # noqa: E402
 from heavy.ui.types import Component  # noqa: E402
@@ -34,5 +35,6 @@ __all__ = [
     "to_user_timezone",
     "use_current_user",
     "use_server_only_state",
+    "use_settings",
     "use_user_timezone",
 ]

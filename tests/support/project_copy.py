@@ -14,9 +14,11 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from heavy.app import APP_VARIABLE, ENTRY_POINT_GROUP
 from heavy.scaffolding.project_files import iter_project_files
 from tests.support import PROJECT_ROOT
 
@@ -43,13 +45,18 @@ def run_python(
     input: str | None = None,
     timeout: float = 300,
 ) -> subprocess.CompletedProcess[str]:
-    """``python <arguments>`` in ``project`` with this venv's interpreter; output captured."""
+    """``python <arguments>`` in ``project`` with this venv's interpreter; output captured.
+
+    The copy's own app is served (``HEAVY_APP`` from its pyproject.toml's entry point, as installing
+    the copy would do): this venv's installed entry point names this checkout's app.
+    """
     return subprocess.run(
         [sys.executable, *arguments],
         cwd=project,
         # brython/ as well: the editable install puts it on the path (its modules run on the server too)
         env={
             **os.environ,
+            APP_VARIABLE: registered_app(project),
             **(env or {}),
             "PYTHONPATH": os.pathsep.join([str(project), str(project / "brython"), *_python_path()]),
         },
@@ -59,6 +66,13 @@ def run_python(
         timeout=timeout,
         check=False,
     )
+
+
+def registered_app(project: Path) -> str:
+    """The ``heavy.app`` entry point a project's pyproject.toml names (``module:attribute``)."""
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    (spec,) = pyproject["project"]["entry-points"][ENTRY_POINT_GROUP].values()
+    return str(spec)
 
 
 def _python_path() -> list[str]:
@@ -98,15 +112,16 @@ _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".pytes
 
 
 def copy_app(destination: Path, *, with_tests: bool = False) -> Path:
-    """Copy only what runs the app (the package, ``static/``, ``brython/``) into ``destination``:
-    lighter than :func:`copy_project`, for tests that start the app from a copy and edit it.
+    """Copy only what runs the app (the runtime and app packages, ``static/``, ``brython/``) into
+    ``destination``: lighter than :func:`copy_project`, for tests that start the app from a copy and
+    edit it.
 
     ``with_tests`` also copies ``pyproject.toml`` (pytest's configuration) and the test support
     (``tests/__init__.py``, ``tests/conftest.py``, ``tests/factories.py``, ``tests/support/``), not
     the test suites themselves.
     """
     destination.mkdir(parents=True, exist_ok=True)
-    folders = [PACKAGE, "static", "brython"]
+    folders = ["heavy", PACKAGE, "static", "brython"]
     if with_tests:
         folders.append("tests/support")
         for name in ("pyproject.toml", "tests/__init__.py", "tests/conftest.py", "tests/factories.py"):

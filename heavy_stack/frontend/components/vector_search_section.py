@@ -10,7 +10,7 @@ from typing import Any
 
 from reactpy import component, html, use_state
 
-from heavy.ui import Component, HeavyContext, heavy_use_effect
+from heavy.ui import Component, HeavyContext, heavy_use_effect, use_settings
 from heavy_stack.backend.data.model_managers.document_manager import DocumentManager
 from heavy_stack.backend.data.model_mungers.document_mungers import DocumentModelMunger
 from heavy_stack.backend.data.sql_models.document import MAX_DOCUMENT_LENGTH
@@ -18,6 +18,7 @@ from heavy_stack.frontend.components.forms import Form
 from heavy_stack.frontend.components.inputs import Button, LineInput
 from heavy_stack.frontend.components.layout import Section
 from heavy_stack.frontend.components.text import paragraph
+from heavy_stack.settings import Settings
 from heavy_stack.shared_models.document import DocumentMatch
 
 VECTOR_SEARCH_OFF = (
@@ -32,6 +33,7 @@ def document_manager() -> DocumentManager:
 
 @component
 def VectorSearchSection() -> Component:
+    results = use_settings(Settings).vector_search_results
     new_text, set_new_text = use_state("")
     query, set_query = use_state("")
     no_matches: tuple[DocumentMatch, ...] = ()
@@ -60,7 +62,7 @@ def VectorSearchSection() -> Component:
         set_message(f"Added: {document.content}")
 
     async def search(context: HeavyContext, _event: dict[str, Any]) -> None:
-        set_matches(tuple(await document_manager().search(query, limit=5)))
+        set_matches(tuple(await document_manager().search(query, limit=results)))
 
     if not available:
         return Section(

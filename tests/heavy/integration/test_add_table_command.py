@@ -23,9 +23,9 @@ NOTES_FILES = [
     "heavy_stack/backend/data/model_mungers/note_mungers.py",
     "heavy_stack/backend/data/repositories/note_repository.py",
     "heavy_stack/backend/data/model_managers/note_manager.py",
-    "tests/heavy/unit/data/test_note_repository.py",
-    "tests/heavy/unit/data/test_note_mungers.py",
-    "tests/heavy/unit/data/test_note_manager.py",
+    "tests/heavy_stack/unit/data/test_note_repository.py",
+    "tests/heavy_stack/unit/data/test_note_mungers.py",
+    "tests/heavy_stack/unit/data/test_note_manager.py",
 ]
 ADD_NOTES = [
     "-m",

@@ -71,7 +71,7 @@ class TestBrythonFiles:
     ) -> None:
         html = httpx.get(f"{live_server.base_url}/").text
 
-        assert '<script src="/static/js/start_brython.js" defer' in html
+        assert '<script src="/_heavy/static/js/start_brython.js" defer' in html
         assert (
             'data-scripts="/static/brython-runtime/brython.js /static/brython-runtime/brython_stdlib.js '
             '/static/brython/modules.brython.js"'
@@ -80,7 +80,7 @@ class TestBrythonFiles:
         assert "https://" not in html
 
     def test_the_start_script_is_served(self, live_server: ServerProcess) -> None:
-        response = httpx.get(f"{live_server.base_url}/static/js/start_brython.js")
+        response = httpx.get(f"{live_server.base_url}/_heavy/static/js/start_brython.js")
 
         assert response.status_code == 200
         assert "brython(options)" in response.text

@@ -92,10 +92,10 @@ class TestModelChangedWithoutMigration:
         self, tmp_path: Path, server_env: dict[str, str]
     ) -> None:
         project = copy_project(tmp_path / "project")
-        user_model = project / "heavy_stack" / "backend" / "data" / "sql_models" / "user.py"
-        source = user_model.read_text()
-        anchor = '    display_name: str = Field(default="", max_length=100)\n'
-        user_model.write_text(
+        app_model = project / "heavy_stack" / "backend" / "data" / "sql_models" / "document.py"
+        source = app_model.read_text()
+        anchor = "    content: str = Field(max_length=MAX_DOCUMENT_LENGTH)\n"
+        app_model.write_text(
             source.replace(anchor, anchor + '    nickname: str = Field(default="", max_length=50)\n')
         )
 
@@ -106,15 +106,17 @@ class TestModelChangedWithoutMigration:
         passed = run_python(project, ["-m", "heavy_stack", "migrate", "test"], env=server_env)
 
         assert_one_line_error(
-            failed, "add column users.nickname", 'run heavy migrate create "describe the change"'
+            failed, "add column documents.nickname", 'run heavy migrate create "describe the change"'
         )
         assert created.returncode == 0, created.stderr
-        [migration] = (project / "alembic" / "versions" / "sql").glob("*_add_nickname.py")
+        [migration] = (project / "alembic" / "versions" / "vector").glob("*_add_nickname.py")
         assert (
-            f"sql: wrote alembic/versions/sql/{migration.name} (add column users.nickname)" in created.stdout
+            f"vector: wrote alembic/versions/vector/{migration.name} (add column documents.nickname)"
+            in created.stdout
         )
-        assert 'op.add_column("users", sa.Column("nickname", sa.String(length=50)' in migration.read_text()
-        assert "vector: the models match the migrations; nothing to write" in created.stdout
+        added = 'op.add_column("documents", sa.Column("nickname", sa.String(length=50)'
+        assert added in migration.read_text()
+        assert "sql: the models match the migrations; nothing to write" in created.stdout
         assert passed.returncode == 0, passed.stderr
 
 

@@ -1,5 +1,6 @@
 """``heavy rename`` (``rename_project.py``) on a copy of the whole project: afterwards the copy's unit
-tests, ruff and mypy pass there and the old name is gone from every file outside marked lines."""
+tests, ruff, mypy and the import contract pass there, the runtime is byte for byte as it was, and the
+old name is gone from every file outside the runtime and marked lines."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from heavy.scaffolding.project_files import iter_project_files, read_text_file
+from heavy.scaffolding.rename import is_runtime_file
 from tests.heavy.integration.test_cli_errors import assert_one_line_error
 from tests.support import PROJECT_ROOT
 from tests.support.project_copy import commit_everything, copy_project, reuse_mypy_cache, run_python, snapshot
@@ -20,12 +22,17 @@ pytestmark = pytest.mark.slow
 OLD_NAME = re.compile(r"heavy[\W_]*stack", re.IGNORECASE)  # any case, any separator, across lines
 # Lines that keep the old name on purpose (credits to the template), marked where they are.
 ALLOWED_LINE_MARKER = "rename: keep"
+LINT_IMPORTS = (
+    "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
+)
 
 
 def leftovers(project: Path) -> list[str]:
     """Every mention of the old name in the copy, found independently of the rename's own check."""
     found = []
     for path in iter_project_files(project):
+        if is_runtime_file(path, project):
+            continue
         shown = path.relative_to(project).as_posix()
         if OLD_NAME.search(shown):
             found.append(shown)
@@ -58,17 +65,25 @@ class TestRenameWithOptions:
     def test_renames_the_package_prefix_titles_and_entry_point(self, renamed_project: Path) -> None:
         pyproject = (renamed_project / "pyproject.toml").read_text()
 
-        assert (renamed_project / "acme_portal" / "cli" / "__init__.py").is_file()
+        assert (renamed_project / "acme_portal" / "app.py").is_file()
+        assert (renamed_project / "tests" / "acme_portal" / "unit").is_dir()
         assert not (renamed_project / "heavy_stack").exists()
         assert 'name = "acme-portal"' in pyproject
-        assert 'heavy = "acme_portal.cli:main"' in pyproject
-        assert 'env_prefix() = "ACME_PORTAL_"' in (renamed_project / "acme_portal" / "config.py").read_text()
-        assert (
-            'APP_TITLE = "Acme Portal"' in (renamed_project / "acme_portal/frontend/page_head.py").read_text()
-        )
-        assert (
-            "class AcmePortalError(Exception):" in (renamed_project / "acme_portal" / "errors.py").read_text()
-        )
+        assert 'heavy = "heavy.cli:main"' in pyproject, "the runtime's command keeps its name"
+        assert 'acme_portal = "acme_portal.app:heavy_app"' in pyproject
+        settings = (renamed_project / "acme_portal" / "settings.py").read_text()
+        assert 'env_prefix="ACME_PORTAL_"' in settings
+        assert 'title="Acme Portal"' in (renamed_project / "acme_portal" / "app.py").read_text()
+
+    def test_leaves_every_runtime_file_as_it_was(self, renamed_project: Path) -> None:
+        runtime = [path for path in iter_project_files(PROJECT_ROOT) if is_runtime_file(path, PROJECT_ROOT)]
+        assert len(runtime) > 100
+        changed = [
+            path.relative_to(PROJECT_ROOT).as_posix()
+            for path in runtime
+            if (renamed_project / path.relative_to(PROJECT_ROOT)).read_bytes() != path.read_bytes()
+        ]
+        assert changed == []
 
     def test_no_old_name_is_left_outside_marked_lines(self, renamed_project: Path) -> None:
         assert leftovers(renamed_project) == []
@@ -76,7 +91,16 @@ class TestRenameWithOptions:
     def test_the_unit_tests_pass_in_the_renamed_project(self, renamed_project: Path, tmp_path: Path) -> None:
         result = run_python(
             renamed_project,
-            ["-m", "pytest", "-q", "-p", "no:cacheprovider", f"--basetemp={tmp_path}", "tests/unit"],
+            [
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                f"--basetemp={tmp_path}",
+                "tests/heavy/unit",
+                "tests/acme_portal/unit",
+            ],
         )
 
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr
@@ -88,10 +112,13 @@ class TestRenameWithOptions:
         lint = run_python(renamed_project, ["-m", "ruff", "check", "."])
         formatting = run_python(renamed_project, ["-m", "ruff", "format", "--check", "."])
         types = run_python(renamed_project, ["-m", "mypy"])
+        contract = run_python(renamed_project, ["-c", LINT_IMPORTS, "--no-cache"])
 
         assert lint.returncode == 0, lint.stdout
         assert formatting.returncode == 0, formatting.stdout
         assert types.returncode == 0, types.stdout
+        assert contract.returncode == 0, contract.stdout
+        assert "1 kept, 0 broken" in contract.stdout
 
     def test_the_lock_file_matches_the_renamed_project(self, renamed_project: Path) -> None:
         uv = shutil.which("uv") or str(PROJECT_ROOT / ".heavy" / "tools" / "bin" / "uv")

@@ -7,16 +7,16 @@ import pytest
 from heavy.config import (
     DEFAULT_DEV_SECRET_KEY,
     Environment,
-    HeavySettings,
     env_prefix,
     load_settings,
     mask_url,
+    settings_class,
 )
 from heavy.errors import ConfigurationError
 from tests.support import PROJECT_ROOT
 
 STRONG_SECRET = "x" * 48
-SETTING_NAMES = [f"{env_prefix()}{name.upper()}" for name in HeavySettings.model_fields]
+SETTING_NAMES = [f"{env_prefix()}{name.upper()}" for name in settings_class().model_fields]
 
 
 class TestLoadSettings:

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 
 from heavy.scaffolding.rename import (
-    current_name,
     ProjectName,
     RenameRefusedError,
     apply_rename,
     check_clean_git_tree,
     check_new_name,
+    current_name,
     find_leftovers,
     plan_rename,
 )
