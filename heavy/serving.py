@@ -9,7 +9,8 @@ import socket
 from sanic import Sanic
 from sanic.worker.loader import AppLoader
 
-from heavy.config import HeavySettings
+from heavy.app import current_app
+from heavy.config import HeavySettings, settings_class
 from heavy.errors import HeavyError
 
 APP_MODULE = "heavy.main:app"
@@ -32,7 +33,8 @@ def serve(settings: HeavySettings, *, host: str, port: int, workers: int, databa
     )
     # A log line, not a print: in PRODUCTION every line of output is JSON for the log collector.
     logger.info(
-        "Heavy Stack (%s, %s) serving on http://%s:%s with %s worker%s; Ctrl+C stops it",
+        "%s (%s, %s) serving on http://%s:%s with %s worker%s; Ctrl+C stops it",
+        current_app().title,
         settings.environment.value,
         database,
         host,
@@ -59,5 +61,5 @@ def check_port_free(host: str, port: int) -> None:
                 else f"cannot be used ({error.strerror})"
             )
             raise HeavyError(
-                f"{host}:{port} {reason}; pick another with --port or HEAVY_STACK_PORT"
+                f"{host}:{port} {reason}; pick another with --port or {settings_class().env_name('port')}"
             ) from None

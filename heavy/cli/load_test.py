@@ -56,7 +56,7 @@ class Duration(click.ParamType[int, Any]):
     "--recording",
     type=click.Path(path_type=Path),
     help="Recording to replay.  "
-    "[default: the newest in HEAVY_STACK_DATA_DIR/recordings/, i.e. .heavy/recordings/ unless set]",
+    "[default: the newest in DATA_DIR/recordings/, i.e. .heavy/recordings/ unless set]",
 )
 @click.option("--host", default="http://127.0.0.1:8000", show_default=True, help="The running app to load.")
 @click.option("--users", type=click.IntRange(min=1), default=10, show_default=True, help="Concurrent users.")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from heavy.config import HeavySettings, load_settings
+from heavy.config import HeavySettings, load_settings, settings_class
 from heavy.data.database_setup import prepare_databases
 from heavy.errors import RecordingError
-from heavy.realtime.recording import RECORD_FILE_VARIABLE, read_recording
+from heavy.realtime.recording import read_recording
 from heavy.serving import serve
 
 
@@ -25,12 +25,12 @@ def default_recordings_dir(settings: HeavySettings) -> Path:
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Recording file; an existing recording is appended to.  "
-    "[default: HEAVY_STACK_RECORD_FILE, else session-<time>.jsonl in "
-    "HEAVY_STACK_DATA_DIR/recordings/, i.e. .heavy/recordings/ unless set]",
+    "[default: the RECORD_FILE setting, else session-<time>.jsonl in "
+    "DATA_DIR/recordings/, i.e. .heavy/recordings/ unless set]",
 )
-@click.option("--host", help="Interface to listen on.  [default: HEAVY_STACK_HOST, else 127.0.0.1]")
+@click.option("--host", help="Interface to listen on.  [default: the HOST setting, else 127.0.0.1]")
 @click.option(
-    "--port", type=click.IntRange(1, 65535), help="Port to listen on.  [default: HEAVY_STACK_PORT, else 8000]"
+    "--port", type=click.IntRange(1, 65535), help="Port to listen on.  [default: the PORT setting, else 8000]"
 )
 def record(out: Path | None, host: str | None, port: int | None) -> None:
     """Serve the app (one worker) and record every stream connection until Ctrl+C.
@@ -46,7 +46,7 @@ def record(out: Path | None, host: str | None, port: int | None) -> None:
     elif out.parent.exists() and not out.parent.is_dir():
         raise RecordingError(f"cannot record into {out}: {out.parent} is not a folder")
     # The app reads its settings from the environment when the server loads it.
-    os.environ[RECORD_FILE_VARIABLE] = str(out)
+    os.environ[settings_class().env_name("record_file")] = str(out)
     urls, _ = asyncio.run(prepare_databases(settings, create_schema=settings.is_dev))
     click.echo(f"recording every stream connection into {out}")
     serve(

@@ -14,9 +14,9 @@ from heavy.serving import serve
 
 
 @click.command()
-@click.option("--host", help="Interface to listen on.  [default: HEAVY_STACK_HOST, else 127.0.0.1]")
+@click.option("--host", help="Interface to listen on.  [default: the HOST setting, else 127.0.0.1]")
 @click.option(
-    "--port", type=click.IntRange(1, 65535), help="Port to listen on.  [default: HEAVY_STACK_PORT, else 8000]"
+    "--port", type=click.IntRange(1, 65535), help="Port to listen on.  [default: the PORT setting, else 8000]"
 )
 @click.option(
     "--workers",
@@ -30,7 +30,9 @@ def run(host: str | None, port: int | None, workers: int) -> None:
     settings = load_settings()
     configure_logging(settings)  # from the first line on: JSON in PRODUCTION, readable in DEV
     if settings.record_file is not None and workers > 1:
-        raise RecordingError("recording (HEAVY_STACK_RECORD_FILE) needs one worker: drop --workers")
+        raise RecordingError(
+            f"recording ({settings.env_name('record_file')}) needs one worker: drop --workers"
+        )
     # Fail here, with one line, rather than in every worker: databases reachable (and, in DEV,
     # created with their tables). This process also keeps the embedded server up for the workers.
     urls, _ = asyncio.run(prepare_databases(settings, create_schema=settings.is_dev))

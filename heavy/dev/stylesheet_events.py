@@ -66,7 +66,7 @@ def register_stylesheet_events(app: Sanic[Any, Any], settings: HeavySettings) ->
     """Serve the stream on ``app`` (``app.ctx.stylesheet_events``); DEV settings only."""
     if not settings.is_dev:
         raise ConfigurationError(
-            "hot reload is for development: it cannot run with HEAVY_STACK_ENVIRONMENT=PRODUCTION"
+            f"hot reload is for development: it cannot run with {settings.env_name('environment')}=PRODUCTION"
         )
     events = StylesheetEvents()
     app.ctx.stylesheet_events = events

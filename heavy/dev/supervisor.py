@@ -32,6 +32,7 @@ from types import FrameType
 
 import click
 
+from heavy.app import current_app
 from heavy.config import HeavySettings
 from heavy.data.database_setup import prepare_databases
 from heavy.data.embedded_postgres import stop_embedded_postgres
@@ -75,7 +76,7 @@ def run_dev(
     """Serve with hot reload until Ctrl+C (SIGINT) or SIGTERM."""
     if not settings.is_dev:
         raise ConfigurationError(
-            "heavy dev is for development and runs with HEAVY_STACK_ENVIRONMENT=DEV; "
+            f"heavy dev is for development and runs with {settings.env_name('environment')}=DEV; "
             "serve PRODUCTION with heavy run"
         )
     # Databases checked (and created, with their tables) once, here; this process also keeps
@@ -88,8 +89,8 @@ def run_dev(
     database = "embedded PostgreSQL" if urls.embedded else "configured databases"
     watched = ", ".join(str(folder) for folder in code_folders)
     click.echo(
-        f"Heavy Stack (DEV, {database}) serving on http://{host}:{port} with hot reload of {watched}; "
-        "Ctrl+C stops it",
+        f"{current_app().title} (DEV, {database}) serving on http://{host}:{port} "
+        f"with hot reload of {watched}; Ctrl+C stops it",
         err=True,
     )
     try:

@@ -32,11 +32,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, ExceptionContext, ExecutionContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from heavy.app import current_app
 from heavy.config import HeavySettings
 from heavy.observability.request_ids import request_id_of
 
 TRACER_NAME = "heavy"
-DEFAULT_SERVICE_NAME = "heavy-stack"
 REQUEST_ID_ATTRIBUTE = "heavy.request_id"
 EVENT_HANDLER_ATTRIBUTE = "heavy.event.handler"
 EVENT_TARGET_ATTRIBUTE = "heavy.event.target"
@@ -48,14 +48,17 @@ DeliverEvent = Callable[[LayoutEventMessage], Coroutine[Any, Any, None]]
 def otlp_tracer_provider(settings: HeavySettings) -> TracerProvider:
     """Spans batched and sent to ``HEAVY_STACK_OTLP_ENDPOINT`` (a base URL; ``/v1/traces`` is added).
 
-    The service is named by ``OTEL_SERVICE_NAME`` (default ``heavy-stack``); ``OTEL_RESOURCE_ATTRIBUTES``
-    and the exporter's ``OTEL_EXPORTER_OTLP_*`` variables (headers, timeout) work as usual.
+    The service is named by ``OTEL_SERVICE_NAME`` (default: the app's package name, with dashes:
+    ``heavy-stack`` for the demo); ``OTEL_RESOURCE_ATTRIBUTES`` and the exporter's
+    ``OTEL_EXPORTER_OTLP_*`` variables (headers, timeout) work as usual.
     """
     assert settings.otlp_endpoint is not None
     endpoint = settings.otlp_endpoint.rstrip("/")
     if not endpoint.endswith("/v1/traces"):
         endpoint += "/v1/traces"
-    attributes = {} if os.environ.get("OTEL_SERVICE_NAME") else {SERVICE_NAME: DEFAULT_SERVICE_NAME}
+    attributes = (
+        {} if os.environ.get("OTEL_SERVICE_NAME") else {SERVICE_NAME: current_app().package.replace("_", "-")}
+    )
     provider = TracerProvider(resource=Resource.create(attributes))
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
     return provider

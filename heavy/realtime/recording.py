@@ -3,7 +3,7 @@
 A recording is what ``heavy record`` (or ``HEAVY_STACK_RECORD_FILE``) writes and what
 ``heavy load-test`` replays. Format version 1, one JSON object per line, UTF-8::
 
-    {"format": "heavy-stack-recording", "version": 1, "started_at": "2025-11-26T13:00:00+00:00"}
+    {"format": "heavy-recording", "version": 1, "started_at": "2025-11-26T13:00:00+00:00"}
     {"kind": "open", "connection": 1, "timestamp": 1764162000.1, "path": "/_reactpy/stream", "query": ""}
     {"kind": "message", "connection": 1, "timestamp": 1764162000.2, "direction": "to_client", "payload": {}}
     {"kind": "message", "connection": 1, "timestamp": 1764162000.3, "direction": "to_server", "payload": {}}
@@ -40,9 +40,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMAT_NAME = "heavy-stack-recording"
+FORMAT_NAME = "heavy-recording"
 FORMAT_VERSION = 1
-RECORD_FILE_VARIABLE = "HEAVY_STACK_RECORD_FILE"
 
 Direction = Literal["to_server", "to_client"]
 DIRECTIONS: tuple[Direction, ...] = ("to_server", "to_client")
@@ -125,7 +124,7 @@ def _parse(content: bytes, path: Path) -> tuple[dict[str, Any], list[tuple[int, 
     """The header and the validated records with their line numbers (a truncated last line is dropped)."""
     lines = content.split(b"\n")
     if not content.strip():
-        raise RecordingError(f"{path} is empty, not a Heavy Stack recording; {_MAKE_ONE}")
+        raise RecordingError(f"{path} is empty, not a Heavy recording; {_MAKE_ONE}")
     if not content.endswith(b"\n") and len(lines) > 1:
         lines.pop()  # an unfinished last line: the process stopped while writing it
     elif content.endswith(b"\n"):
@@ -153,12 +152,11 @@ def _header(line: bytes, path: Path) -> dict[str, Any]:
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
         raise RecordingError(
-            f"{path} is not a Heavy Stack recording (its first line is not a {FORMAT_NAME!r} header); "
-            + _MAKE_ONE
+            f"{path} is not a Heavy recording (its first line is not a {FORMAT_NAME!r} header); " + _MAKE_ONE
         )
     if header.get("version") != FORMAT_VERSION:
         raise RecordingError(
-            f"{path} is a version {header.get('version')!r} recording; this Heavy Stack reads version "
+            f"{path} is a version {header.get('version')!r} recording; this runtime reads version "
             f"{FORMAT_VERSION}: record it again with `heavy record`"
         )
     return cast(dict[str, Any], header)

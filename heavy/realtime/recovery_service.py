@@ -48,7 +48,9 @@ def create_state_store(
         return MemoryStateStore(signing_key, limits)
     if kind == "redis":
         if redis is None:
-            raise ConfigurationError("HEAVY_STACK_STATE_STORE=redis needs HEAVY_STACK_REDIS_URL")
+            raise ConfigurationError(
+                f"{settings.env_name('state_store')}=redis needs {settings.env_name('redis_url')}"
+            )
         return RedisStateStore(redis, signing_key, limits)
     return PostgresStateStore(sessionmaker, signing_key, limits)
 

@@ -3,7 +3,7 @@
 // the tab's UI state. Loaded in <head> before the ReactPy client, which opens the websocket.
 (function () {
     "use strict";
-    var STORAGE_KEY = "heavy_stack.tab_id";
+    var STORAGE_KEY = "heavy.tab_id";
     var PARAMETER = "heavy_tab";
     var STREAM_PATH = "/_reactpy/stream";
 

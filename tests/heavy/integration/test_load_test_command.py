@@ -67,7 +67,7 @@ class TestHeavyLoadTestRefusesBadInput:
             load_test(tmp_path, "--recording", str(notes), "--host", live_server.base_url), {}, tmp_path
         )
 
-        assert_one_line_error(result, str(notes), "is not a Heavy Stack recording")
+        assert_one_line_error(result, str(notes), "is not a Heavy recording")
         assert result.returncode == 2
 
     def test_a_recording_of_an_incompatible_page(

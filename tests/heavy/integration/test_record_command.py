@@ -68,7 +68,7 @@ class TestHeavyRecord:
 
         result = run_heavy(["record", "--out", str(notes)], {}, tmp_path)
 
-        assert_one_line_error(result, "is not a Heavy Stack recording")
+        assert_one_line_error(result, "is not a Heavy recording")
         assert result.returncode == 2
         assert notes.read_text() == "keep me\n"
 

@@ -90,7 +90,7 @@ class TestSessionRecorder:
         with pytest.raises(RecordingError) as error:
             SessionRecorder(path)
 
-        assert_one_line(error, "not a Heavy Stack recording")
+        assert_one_line(error, "not a Heavy recording")
         assert path.read_text() == "my notes\n", "nothing is lost"
 
     def test_refuses_a_one_line_file_without_a_newline_and_leaves_it_alone(self, tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ class TestSessionRecorder:
         with pytest.raises(RecordingError) as error:
             SessionRecorder(path)
 
-        assert_one_line(error, "not a Heavy Stack recording")
+        assert_one_line(error, "not a Heavy recording")
         assert path.read_bytes() == b'{"a": 1}', "nothing is lost"
 
     def test_a_header_cut_short_of_its_newline_is_written_again(self, tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ class TestReadRecording:
         with pytest.raises(RecordingError) as error:
             read_recording(path)
 
-        assert_one_line(error, str(path), "not a Heavy Stack recording", "heavy record")
+        assert_one_line(error, str(path), "not a Heavy recording", "heavy record")
 
     @pytest.mark.parametrize(
         "content", [b'{"a":1}', b"\x89PNG\x00\x01\x02", b"hello"], ids=["json", "binary", "text"]
@@ -177,7 +177,7 @@ class TestReadRecording:
         with pytest.raises(RecordingError) as error:
             read_recording(path)
 
-        assert_one_line(error, f"{path} is not a Heavy Stack recording", "heavy record")
+        assert_one_line(error, f"{path} is not a Heavy recording", "heavy record")
         assert "empty" not in str(error.value)
 
     def test_an_empty_file_is_called_empty(self, tmp_path: Path) -> None:
