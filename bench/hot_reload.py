@@ -114,14 +114,14 @@ def measure_test_daemon(runs: int) -> dict[str, Any]:
         try:
             _wait_until_listening(port)
             daemon_command = ["-p", "pytest_hot_reloading.plugin", "--daemon-port", str(port)]
-            _timed_pytest(root, [*daemon_command, "tests/heavy/unit/test_probe.py"])  # first run collects
-            _timed_pytest(root, ["tests/heavy/unit/test_probe.py"])  # and the cold runs get their .pyc files
+            _timed_pytest(root, [*daemon_command, "tests/unit/test_probe.py"])  # first run collects
+            _timed_pytest(root, ["tests/unit/test_probe.py"])  # and the cold runs get their .pyc files
             cold, warm = [], []
             for run in range(1, runs + 1):
                 write_source(test_file, PROBE_TEST.replace("ROUND", str(run)))
                 time.sleep(1.0)  # the daemon notices saves within 0.2 s; the cold run needs no wait
-                warm.append(_timed_pytest(root, [*daemon_command, "tests/heavy/unit/test_probe.py"]))
-                cold.append(_timed_pytest(root, ["tests/heavy/unit/test_probe.py"]))
+                warm.append(_timed_pytest(root, [*daemon_command, "tests/unit/test_probe.py"]))
+                cold.append(_timed_pytest(root, ["tests/unit/test_probe.py"]))
         finally:
             subprocess.run(
                 [sys.executable, "-m", "heavy_stack", "test-daemon", "--stop", "--port", str(port)],

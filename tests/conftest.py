@@ -25,6 +25,8 @@ from heavy.data.embedded_postgres import (
 )
 from tests.support.servers import ServerProcess, heavy_server
 
+pytest_plugins = ["tests.support.browser"]  # Chromium fixtures for the browser suites of both packages
+
 
 def _remove_shell_settings() -> None:
     """Tests are hermetic: the developer's shell settings must not leak in."""

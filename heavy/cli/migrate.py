@@ -7,6 +7,7 @@ start-up (``heavy run``) must not pay for it.
 from __future__ import annotations
 
 import asyncio
+import os
 
 import click
 
@@ -48,9 +49,9 @@ def create(message: str) -> None:
 @migrate.command()
 @click.option(
     "--cockroach-url",
-    envvar=f"{env_prefix()}COCKROACH_URL",
     metavar="URL",
-    help=f"Also test the SQL database's migrations on this CockroachDB.  [env: {env_prefix()}COCKROACH_URL]",
+    help="Also test the SQL database's migrations on this CockroachDB.  [env: COCKROACH_URL, with the "
+    "app's settings prefix]",
 )
 def test(cockroach_url: str | None) -> None:
     """Apply every migration to fresh databases and fail if the models differ from the result.
@@ -59,6 +60,8 @@ def test(cockroach_url: str | None) -> None:
     """
     from heavy.migrations.runner import verify_migrations
 
+    # Read here, not by click at import: the variable's prefix is the app's (its settings class).
+    cockroach_url = cockroach_url or os.environ.get(f"{env_prefix()}COCKROACH_URL") or None
     if cockroach_url:
         try:
             cockroach_url = normalise_database_url(cockroach_url)

@@ -4,7 +4,8 @@ Chromium is Debian's package (``scripts/install_browser.sh``, run by ``make test
 ``HEAVY_TEST_CHROMIUM`` or ``/usr/bin/chromium``; Playwright never downloads a browser here.
 Without one, the browser tests are left out of the run and the summary says so in one line.
 
-Use them from any suite under ``tests/heavy/browser/``:
+Use them from any browser suite (``tests/heavy/browser/``, ``tests/heavy_stack/browser/``); the root
+conftest.py loads this module as a plugin:
 
 ```python
 async def test_something(page: Page, live_server: ServerProcess, watch: PageWatch) -> None:

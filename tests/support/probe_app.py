@@ -13,7 +13,7 @@ from tests.support.project_copy import PACKAGE, copy_app, write_source
 PROBE_PAGE = """
     from reactpy import component, html, use_state
 
-    from heavy.ui.reactpy_util import heavy_event
+    from heavy.ui import heavy_event
 
     GREETING = "Hello"
 

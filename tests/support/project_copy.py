@@ -56,7 +56,7 @@ def run_python(
         # brython/ as well: the editable install puts it on the path (its modules run on the server too)
         env={
             **os.environ,
-            APP_VARIABLE: registered_app(project),
+            **registered_app(project),
             **(env or {}),
             "PYTHONPATH": os.pathsep.join([str(project), str(project / "brython"), *_python_path()]),
         },
@@ -68,11 +68,14 @@ def run_python(
     )
 
 
-def registered_app(project: Path) -> str:
-    """The ``heavy.app`` entry point a project's pyproject.toml names (``module:attribute``)."""
-    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
-    (spec,) = pyproject["project"]["entry-points"][ENTRY_POINT_GROUP].values()
-    return str(spec)
+def registered_app(project: Path) -> dict[str, str]:
+    """``HEAVY_APP`` set to the ``heavy.app`` entry point of the copy's pyproject.toml; nothing for a
+    copy without one (it keeps the app's package name, which the installed entry point names)."""
+    pyproject = project / "pyproject.toml"
+    if not pyproject.is_file():
+        return {}
+    (spec,) = tomllib.loads(pyproject.read_text())["project"]["entry-points"][ENTRY_POINT_GROUP].values()
+    return {APP_VARIABLE: str(spec)}
 
 
 def _python_path() -> list[str]:

@@ -116,7 +116,7 @@ def wait_until_listening(port: int, timeout: float = COMMAND_TIMEOUT) -> None:
 def run_through_daemon(
     root: Path,
     port: int,
-    test_file: str = "tests/heavy/unit/test_probe.py",
+    test_file: str = "tests/unit/test_probe.py",
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     return run_in(
@@ -152,7 +152,7 @@ class TestTestDaemon:
         root, port = daemon_project
         shell = {"HEAVY_STACK_PORT": "1234"}
 
-        runs = [run_through_daemon(root, port, "tests/heavy/unit/test_hermetic.py", shell) for _ in range(2)]
+        runs = [run_through_daemon(root, port, "tests/unit/test_hermetic.py", shell) for _ in range(2)]
 
         assert [run.returncode for run in runs] == [0, 0], runs[-1].stdout
 
