@@ -21,6 +21,7 @@ from heavy.accounts.auth_routes import register_auth
 from heavy.app import current_app
 from heavy.config import HeavySettings, get_settings
 from heavy.dev.stylesheet_events import register_stylesheet_events
+from heavy.live.service import register_live_updates
 from heavy.observability.request_ids import register_request_ids
 from heavy.observability.structured_logging import configure_logging
 from heavy.observability.tracing import otlp_tracer_provider, register_tracing
@@ -70,6 +71,7 @@ def create_app(
     app.ctx.settings = settings
 
     register_database_lifecycle(app, settings)
+    register_live_updates(app, settings)  # after the databases: it listens on the SQL database's server
     register_auth(app, settings)
     register_security_headers(app, settings)
     if settings.record_file is None:  # recorded tabs start fresh, as replays do (docs/load-testing.md)

@@ -135,6 +135,16 @@ class HeavySettings(BaseSettings):
     stream_max_events_per_second: float = Field(default=50.0, gt=0)
     stream_event_burst: int = Field(default=100, ge=1)
     session_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=60, description="how long a login lasts")
+    # Live updates between tabs, workers and hosts (docs/live-updates.md)
+    live_updates: Literal["auto", "postgres", "redis", "memory", "off"] = Field(
+        default="auto", description="auto: Redis when REDIS_URL is set, else PostgreSQL LISTEN/NOTIFY"
+    )
+    live_max_message_bytes: int = Field(default=4096, ge=256, le=7900, description="largest message, as JSON")
+    live_publish_per_second: float = Field(
+        default=5.0, gt=0, description="publishes one tab may make a second"
+    )
+    live_publish_burst: int = Field(default=10, ge=1)
+    live_queue_limit: int = Field(default=64, ge=1, description="undelivered messages a tab may fall behind")
     record_file: Annotated[Path | None, BeforeValidator(_blank_is_none)] = Field(
         default=None, description="Append every stream message to this recording (docs/load-testing.md)"
     )
