@@ -61,11 +61,10 @@ class AccountManager(BaseManager[T, SQLUser]):
         """Create an account (flushed, not committed). Raises AccountError.
 
         ``address`` is the client's: each one may try ``ThrottleLimits.sign_ups_per_address`` times
-        per window ("rate_limited" after that).
+        per window ("rate_limited" after that), counted before anything is done.
         """
-        if await self.throttle.is_sign_up_blocked(address=address):
+        if not await self.throttle.try_sign_up(address=address):
             raise AccountError("rate_limited")
-        await self.throttle.record_sign_up(address=address)
         normalised = normalise_email(email)
         problem = password_problem(password)
         if problem is not None:
@@ -89,18 +88,20 @@ class AccountManager(BaseManager[T, SQLUser]):
             raise
 
     async def authenticate(self, *, email: str, password: str, address: str) -> T:
-        """The user these credentials belong to. Raises AccountError ("invalid" or "rate_limited")."""
+        """The user these credentials belong to. Raises AccountError ("invalid" or "rate_limited").
+
+        The attempt is counted before the password is checked.
+        """
         try:
             normalised = normalise_email(email)
         except AccountError:
             normalised = email.strip().lower()[:MAX_EMAIL_LENGTH]  # still counted, still generic
-        if await self.throttle.is_blocked(account=normalised, address=address):
+        if not await self.throttle.try_login(account=normalised, address=address):
             raise AccountError("rate_limited")
         user = await self.repository.get_user_by_email(normalised)
         if not await verify_password(user.password_hash if user else None, password) or user is None:
-            await self.throttle.record_failure(account=normalised, address=address)
-            raise AccountError("invalid")
-        await self.throttle.record_success(account=normalised)
+            raise AccountError("invalid")  # already counted
+        await self.throttle.login_succeeded(account=normalised, address=address)
         if user.password_hash and needs_rehash(user.password_hash):
             await self.repository.set_password_hash(UserId(user.id), await hash_password(password))
         authenticated = self.munger.to_model(user)
