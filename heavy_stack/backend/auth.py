@@ -5,19 +5,22 @@ any injected script, cannot read it), and only an HTTP response can set such a c
 page is a ReactPy page whose form posts natively to ``/auth/login``; the response sets the cookie
 (a new session id: no fixation) and redirects, and the reloaded page opens a new websocket that
 carries the cookie. Passwords never travel through the websocket or live in component state.
+
+When every password-hashing turn is taken, login and sign-up answer 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
 from sanic import Blueprint, HTTPResponse, Request, Sanic
 from sanic.exceptions import Forbidden
 from sanic.request import RequestParameters
-from sanic.response import json, redirect
+from sanic.response import html, json, redirect
 
 from heavy_stack.backend.api_requests import open_heavy_context
 from heavy_stack.backend.data.db_connection import DatabaseConnections
@@ -26,6 +29,7 @@ from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger
 from heavy_stack.backend.data.repositories.user_repository import UserRepository
 from heavy_stack.backend.data.sql_models.user import UserId
 from heavy_stack.backend.login_throttle import LoginThrottle, create_login_throttle
+from heavy_stack.backend.passwords import PasswordHashingBusy
 from heavy_stack.backend.same_origin import is_same_origin
 from heavy_stack.backend.sessions import SESSION_COOKIE, LoginSession, SessionStore, create_session_store
 from heavy_stack.backend.sweeping import start_sweeping, stop_sweeping
@@ -102,7 +106,9 @@ async def sign_up(request: Request) -> HTTPResponse:
                 address=client_address(request),
             )
         except AccountError as error:
-            return redirect(_page_url("/signup", error=error.code, next_path=next_path), status=303)
+            return redirect(_page_url("/signup", next_path, error=error.code), status=303)
+        except PasswordHashingBusy as busy:
+            return _busy(busy, _page_url("/signup", next_path))
         await context.db_session.commit()
     logger.info("account created for user %s", user.id)
     return await _start_session(request, user.id, next_path)
@@ -121,7 +127,9 @@ async def log_in(request: Request) -> HTTPResponse:
                 address=client_address(request),
             )
         except AccountError as error:
-            return redirect(_page_url("/login", error=error.code, next_path=next_path), status=303)
+            return redirect(_page_url("/login", next_path, error=error.code), status=303)
+        except PasswordHashingBusy as busy:
+            return _busy(busy, _page_url("/login", next_path))
         await context.db_session.commit()  # a password rehash, if one was due
     return await _start_session(request, user.id, next_path)
 
@@ -194,9 +202,21 @@ def _store_ttl_seconds(session: LoginSession) -> float:
     return max(0.0, (session.expires_at - datetime.now(UTC)).total_seconds())
 
 
-def _page_url(path: str, *, error: str, next_path: str) -> str:
-    query = {"error": error} | ({"next": next_path} if next_path != "/" else {})
-    return f"{path}?{urlencode(query)}"
+def _page_url(path: str, next_path: str, **query: str) -> str:
+    query |= {"next": next_path} if next_path != "/" else {}
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _busy(busy: PasswordHashingBusy, back: str) -> HTTPResponse:
+    """429 with Retry-After: a flood is answered at once instead of queueing for the CPU. A form
+    post shows the page, so it says what happened and links back."""
+    seconds = busy.retry_after_seconds
+    page = (
+        "<!doctype html><meta charset=utf-8><title>Busy</title>"
+        f"<p>The server is busy checking other logins. Please try again in {seconds} seconds.</p>"
+        f'<p><a href="{escape(back)}">Back</a></p>'
+    )
+    return html(page, status=429, headers={"Retry-After": str(seconds)})
 
 
 def _form(request: Request) -> RequestParameters:

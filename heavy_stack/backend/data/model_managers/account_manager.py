@@ -3,6 +3,9 @@
 Messages never say whether an email is registered: a wrong password and an unknown email get the
 same words and take the same time (a dummy hash is verified for unknown emails). Sign-up must say
 when an email is taken, so sign-ups are rate limited per client address.
+
+No database connection is held while argon2 runs (~0.1 s, longer when logins queue for a turn):
+a flood of logins holding one each emptied the pool for every other request.
 """
 
 from __future__ import annotations
@@ -19,7 +22,14 @@ from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger,
 from heavy_stack.backend.data.repositories.user_repository import UserRepository
 from heavy_stack.backend.data.sql_models.user import SQLUser, UserId
 from heavy_stack.backend.login_throttle import LoginThrottle
-from heavy_stack.backend.passwords import hash_password, needs_rehash, password_problem, verify_password
+from heavy_stack.backend.passwords import (
+    PasswordHashingBusy,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    refuse_if_hashing_is_full,
+    verify_password,
+)
 
 T = TypeVar("T")
 
@@ -61,18 +71,23 @@ class AccountManager(BaseManager[T, SQLUser]):
         """Create an account (flushed, not committed). Raises AccountError.
 
         ``address`` is the client's: each one may try ``ThrottleLimits.sign_ups_per_address`` times
-        per window ("rate_limited" after that), counted before anything is done.
+        per window ("rate_limited" after that), counted before anything is done. Raises
+        PasswordHashingBusy when the server is too busy to hash now (not counted then).
         """
+        refuse_if_hashing_is_full()  # before counting: a flood is turned away without a query
         if not await self.throttle.try_sign_up(address=address):
             raise AccountError("rate_limited")
         normalised = normalise_email(email)
-        problem = password_problem(password)
-        if problem is not None:
+        if password_problem(password) is not None:
             raise AccountError("weak_password")
+        try:
+            password_hash = await hash_password(password)  # before the first query: no connection held
+        except PasswordHashingBusy:
+            await self.throttle.sign_up_not_checked(address=address)
+            raise
         if await self.repository.get_user_by_email(normalised) is not None:
             raise AccountError("unavailable")
         users = UserManager(self.munger, self.repository)
-        password_hash = await hash_password(password)
         try:
             # A savepoint: when a concurrent sign-up took the email since the check above, only
             # this insert is undone and the caller's session stays usable.
@@ -90,20 +105,34 @@ class AccountManager(BaseManager[T, SQLUser]):
     async def authenticate(self, *, email: str, password: str, address: str) -> T:
         """The user these credentials belong to. Raises AccountError ("invalid" or "rate_limited").
 
-        The attempt is counted before the password is checked.
+        The attempt is counted before the password is checked. The session's transaction is ended
+        (committed: a login has written nothing yet) before argon2 runs, so its connection goes
+        back to the pool. Raises PasswordHashingBusy when the server is too busy to check now
+        (the attempt is then not counted).
         """
         try:
             normalised = normalise_email(email)
         except AccountError:
             normalised = email.strip().lower()[:MAX_EMAIL_LENGTH]  # still counted, still generic
+        refuse_if_hashing_is_full()  # before counting: a flood is turned away without a query
         if not await self.throttle.try_login(account=normalised, address=address):
             raise AccountError("rate_limited")
         user = await self.repository.get_user_by_email(normalised)
-        if not await verify_password(user.password_hash if user else None, password) or user is None:
+        authenticated = self.munger.to_model(user)
+        user_id, password_hash = (UserId(user.id), user.password_hash) if user else (None, None)
+        await self.repository.session.commit()
+        try:
+            matches = await verify_password(password_hash, password)
+        except PasswordHashingBusy:
+            await self.throttle.login_not_checked(account=normalised, address=address)
+            raise
+        if not matches or user_id is None or authenticated is None:
             raise AccountError("invalid")  # already counted
         await self.throttle.login_succeeded(account=normalised, address=address)
-        if user.password_hash and needs_rehash(user.password_hash):
-            await self.repository.set_password_hash(UserId(user.id), await hash_password(password))
-        authenticated = self.munger.to_model(user)
-        assert authenticated is not None
+        if password_hash and needs_rehash(password_hash):
+            try:
+                new_hash = await hash_password(password)
+            except PasswordHashingBusy:
+                return authenticated  # the next login rehashes
+            await self.repository.set_password_hash(user_id, new_hash)
         return authenticated
