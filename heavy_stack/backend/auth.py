@@ -6,6 +6,8 @@ page is a ReactPy page whose form posts natively to ``/auth/login``; the respons
 (a new session id: no fixation) and redirects, and the reloaded page opens a new websocket that
 carries the cookie. Passwords never travel through the websocket or live in component state.
 
+Sign-up answers the same whether the email is new or taken (the login page, "check your email",
+no cookie); the mail says which: a welcome, or "someone tried to sign up with your address".
 When every password-hashing turn is taken, login and sign-up answer 429 with ``Retry-After``.
 """
 
@@ -29,6 +31,7 @@ from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger
 from heavy_stack.backend.data.repositories.user_repository import UserRepository
 from heavy_stack.backend.data.sql_models.user import UserId
 from heavy_stack.backend.login_throttle import LoginThrottle, create_login_throttle
+from heavy_stack.backend.mail import MailMessage, create_mailer, send_in_background
 from heavy_stack.backend.passwords import PasswordHashingBusy
 from heavy_stack.backend.same_origin import is_same_origin
 from heavy_stack.backend.sessions import SESSION_COOKIE, LoginSession, SessionStore, create_session_store
@@ -54,6 +57,7 @@ def register_auth(app: Sanic[Any, Any], settings: Settings) -> None:
         ttl = timedelta(seconds=settings.session_ttl_seconds)
         app.ctx.session_store = create_session_store(ttl, db.sessionmaker, db.redis)
         app.ctx.login_throttle = create_login_throttle(db.sessionmaker, db.redis)
+        app.ctx.mailer = create_mailer(settings)
         app.ctx.session_sweeper = start_sweeping(
             {
                 "login sessions": app.ctx.session_store.sweep_expired,
@@ -94,12 +98,15 @@ async def load_user(request: Request) -> None:
 
 @auth_blueprint.post("/signup")
 async def sign_up(request: Request) -> HTTPResponse:
+    """Create the account if the email is new; either way, answer "check your email" and mail the
+    address (a welcome, or a note that someone tried to sign up with it): the answer must not tell
+    a visitor whether an email is registered. The new user then logs in with their password."""
     _require_same_origin(request)
     next_path = safe_next_path(_form(request).get("next"))
     async with open_heavy_context(request.ctx) as context:
         accounts = AccountManager(UserModelMunger(), _throttle(request))
         try:
-            user = await accounts.sign_up(
+            outcome = await accounts.sign_up(
                 email=_field(request, "email"),
                 password=_field(request, "password"),
                 display_name=_field(request, "display_name"),
@@ -110,8 +117,14 @@ async def sign_up(request: Request) -> HTTPResponse:
         except PasswordHashingBusy as busy:
             return _busy(busy, _page_url("/signup", next_path))
         await context.db_session.commit()
-    logger.info("account created for user %s", user.id)
-    return await _start_session(request, user.id, next_path)
+    site_url: str = request.app.ctx.settings.site_url
+    if outcome.user is not None:
+        logger.info("account created for user %s", outcome.user.id)
+        mail = welcome_mail(outcome.email, site_url)
+    else:
+        mail = address_taken_mail(outcome.email, site_url)
+    send_in_background(request.app.ctx.mailer, mail)
+    return redirect(_page_url("/login", next_path, notice="check_email"), status=303)
 
 
 @auth_blueprint.post("/login")
@@ -132,6 +145,33 @@ async def log_in(request: Request) -> HTTPResponse:
             return _busy(busy, _page_url("/login", next_path))
         await context.db_session.commit()  # a password rehash, if one was due
     return await _start_session(request, user.id, next_path)
+
+
+def welcome_mail(email: str, site_url: str) -> MailMessage:
+    return MailMessage(
+        to=email,
+        subject="Your new account",
+        body=(
+            "Welcome! An account was created with this email address.\n\n"
+            f"Log in with the password you chose at {site_url}/login\n\n"
+            "If you did not sign up, someone else entered your address: tell the site's team, and "
+            "they will remove the account."
+        ),
+    )
+
+
+def address_taken_mail(email: str, site_url: str) -> MailMessage:
+    """To the owner of an email someone tried to sign up with (a password reset link belongs here
+    once the app has password resets)."""
+    return MailMessage(
+        to=email,
+        subject="Someone tried to sign up with your address",
+        body=(
+            "Someone tried to create an account with this email address, which already has one.\n\n"
+            f"If it was you, log in at {site_url}/login instead.\n\n"
+            "If it was not you, you can ignore this message: nothing has changed in your account."
+        ),
+    )
 
 
 @auth_blueprint.post("/logout")

@@ -176,5 +176,5 @@ class TestSignUpLimitUnderConcurrency:
         assert created is not None
         assert created <= LIMITS.sign_ups_per_address
         assert outcomes.count("/signup?error=rate_limited") >= len(emails) - LIMITS.sign_ups_per_address
-        assert set(outcomes) <= {"/signup?error=rate_limited", "/", "429 busy"}
+        assert set(outcomes) <= {"/signup?error=rate_limited", "/login?notice=check_email", "429 busy"}
         assert outcome(after_the_limit) == "/signup?error=rate_limited"

@@ -1,8 +1,9 @@
 """Accounts: sign up with an email and a password, log in, with throttling and generic errors.
 
-Messages never say whether an email is registered: a wrong password and an unknown email get the
-same words and take the same time (a dummy hash is verified for unknown emails). Sign-up must say
-when an email is taken, so sign-ups are rate limited per client address.
+Answers never say whether an email is registered: a wrong password and an unknown email get the
+same words and take the same time (a dummy hash is verified for unknown emails), and a sign-up
+with a taken email looks like any other (the password is still hashed; the caller tells the
+address's owner by mail, see :class:`SignUp`).
 
 No database connection is held while argon2 runs (~0.1 s, longer when logins queue for a turn):
 a flood of logins holding one each emptied the pool for every other request.
@@ -10,17 +11,20 @@ a flood of logins holding one each emptied the pool for every other request.
 
 from __future__ import annotations
 
+import asyncio
 import re
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
+from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy.exc import IntegrityError
 
 from heavy_stack.backend.data.model_managers.base import BaseManager
-from heavy_stack.backend.data.model_managers.user_manager import UserManager
+from heavy_stack.backend.data.model_managers.user_manager import MAX_DISPLAY_NAME_LENGTH, UserManager
 from heavy_stack.backend.data.model_mungers.base import ModelMunger
 from heavy_stack.backend.data.model_mungers.user_mungers import UserModelMunger, UserSQLModelMunger
 from heavy_stack.backend.data.repositories.user_repository import UserRepository
-from heavy_stack.backend.data.sql_models.user import SQLUser, UserId
+from heavy_stack.backend.data.sql_models.user import RSA_KEY_BITS, SQLUser, UserId
 from heavy_stack.backend.login_throttle import LoginThrottle
 from heavy_stack.backend.passwords import (
     PasswordHashingBusy,
@@ -67,12 +71,13 @@ class AccountManager(BaseManager[T, SQLUser]):
         self.throttle = throttle
         self.repository = repository or UserRepository()
 
-    async def sign_up(self, *, email: str, password: str, display_name: str, address: str) -> T:
-        """Create an account (flushed, not committed). Raises AccountError.
+    async def sign_up(self, *, email: str, password: str, display_name: str, address: str) -> SignUp[T]:
+        """Create an account (flushed, not committed) unless the email is taken; both look alike.
 
-        ``address`` is the client's: each one may try ``ThrottleLimits.sign_ups_per_address`` times
-        per window ("rate_limited" after that), counted before anything is done. Raises
-        PasswordHashingBusy when the server is too busy to hash now (not counted then).
+        Raises AccountError for what the visitor typed ("invalid_email", "weak_password",
+        "invalid_display_name") and "rate_limited": ``address`` (the client's) may try
+        ``ThrottleLimits.sign_ups_per_address`` times per window, counted before anything is done.
+        Raises PasswordHashingBusy when the server is too busy to hash now (not counted then).
         """
         refuse_if_hashing_is_full()  # before counting: a flood is turned away without a query
         if not await self.throttle.try_sign_up(address=address):
@@ -80,27 +85,31 @@ class AccountManager(BaseManager[T, SQLUser]):
         normalised = normalise_email(email)
         if password_problem(password) is not None:
             raise AccountError("weak_password")
+        if len(" ".join(display_name.split())) > MAX_DISPLAY_NAME_LENGTH:
+            raise AccountError("invalid_display_name")
         try:
             password_hash = await hash_password(password)  # before the first query: no connection held
         except PasswordHashingBusy:
             await self.throttle.sign_up_not_checked(address=address)
             raise
         if await self.repository.get_user_by_email(normalised) is not None:
-            raise AccountError("unavailable")
+            await _spend_a_key_pairs_time()
+            return SignUp(email=normalised, user=None)
         users = UserManager(self.munger, self.repository)
         try:
             # A savepoint: when a concurrent sign-up took the email since the check above, only
             # this insert is undone and the caller's session stays usable.
             async with self.repository.session.begin_nested():
-                return await users.create_user(
+                created = await users.create_user(
                     display_name=display_name or normalised.partition("@")[0],
                     email=normalised,
                     password_hash=password_hash,
                 )
         except IntegrityError as error:
             if getattr(error.orig, "sqlstate", None) == _UNIQUE_VIOLATION:
-                raise AccountError("unavailable") from error
+                return SignUp(email=normalised, user=None)
             raise
+        return SignUp(email=normalised, user=created)
 
     async def authenticate(self, *, email: str, password: str, address: str) -> T:
         """The user these credentials belong to. Raises AccountError ("invalid" or "rate_limited").
@@ -136,3 +145,17 @@ class AccountManager(BaseManager[T, SQLUser]):
                 return authenticated  # the next login rehashes
             await self.repository.set_password_hash(user_id, new_hash)
         return authenticated
+
+
+@dataclass(frozen=True)
+class SignUp(Generic[T]):
+    """What a sign-up did. The visitor is told the same either way; ``user`` is None when the email
+    already had an account, whose owner (not the visitor) should hear of the attempt by mail."""
+
+    email: str
+    user: T | None
+
+
+async def _spend_a_key_pairs_time() -> None:
+    """A taken email skips the new account's key pair: spend as long, so the answer takes as long."""
+    await asyncio.to_thread(rsa.generate_private_key, public_exponent=65537, key_size=RSA_KEY_BITS)
