@@ -1,19 +1,24 @@
 """Password hashing with argon2id (argon2-cffi's recommended parameters), a bounded number at a time.
 
-Hashing costs ~0.1 s of CPU (and 64 MiB) on purpose; it runs in a worker thread so the event
-loop (and every other connection) keeps going while one user logs in. No more hashes run at once
-than the process has CPUs, and an attempt waits for a turn only briefly: a flood of logins would
-otherwise queue for as long as the flood lasts, and take every other request's CPU with it. When
-no turn comes, :class:`PasswordHashingBusy` says when to try again (the routes answer 429).
+Hashing costs ~0.1 s of CPU (and 64 MiB) on purpose; it runs in worker threads of its own, at a
+lower CPU priority on Linux, so the event loop (and every other request) keeps going while users
+log in. Only a few hashes run at once (half the CPUs), and an attempt waits for a turn only
+briefly: a flood of logins would otherwise queue for as long as the flood lasts, and take every
+other request's CPU with it. When no turn comes, :class:`PasswordHashingBusy` says when to try
+again (the routes answer 429).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import os
+import sys
+import threading
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from argon2 import PasswordHasher
@@ -27,6 +32,10 @@ _DUMMY_HASH = _hasher.hash("not a real password: equalises timing for unknown ac
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256  # argon2 hashes anything, but unbounded input is a denial-of-service lever
 
+# Hashing threads give way to the event loop's thread when both want the CPU (weight 110 against
+# 1024): a flood of logins slows logins, not every other request.
+HASHING_NICENESS = 10
+
 R = TypeVar("R")
 
 
@@ -36,6 +45,14 @@ class PasswordHashingBusy(Exception):
     def __init__(self, retry_after_seconds: int) -> None:
         super().__init__(f"password hashing is busy; retry after {retry_after_seconds}s")
         self.retry_after_seconds = retry_after_seconds
+
+
+def _lower_this_threads_priority() -> None:
+    """Linux schedules threads on their own, so ``setpriority`` on a thread id touches only it
+    (elsewhere it would touch the whole process: left alone)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
 
 
 def _usable_cpus() -> int:
@@ -70,6 +87,11 @@ class HashingTurns:
             weakref.WeakKeyDictionary()
         )
         self._waiting = 0
+        # As many threads as turns: even a request cancelled mid-hash (its client went away) cannot
+        # start more hashes than that, since its thread is still busy.
+        self._threads = ThreadPoolExecutor(
+            self.slots, thread_name_prefix="password-hashing", initializer=_lower_this_threads_priority
+        )
 
     @property
     def retry_after_seconds(self) -> int:
@@ -94,10 +116,12 @@ class HashingTurns:
             raise PasswordHashingBusy(self.retry_after_seconds) from None
         finally:
             self._waiting -= 1
-        try:
-            return await asyncio.to_thread(function, *args)
-        finally:
-            semaphore.release()
+        # The turn is given back when the thread is done (or the work never started), not when the
+        # awaiting request is cancelled: a cancelled hash still occupies a CPU until it finishes.
+        loop = asyncio.get_running_loop()
+        work = self._threads.submit(function, *args)
+        work.add_done_callback(lambda _: _release_on(loop, semaphore))
+        return await asyncio.wrap_future(work)
 
     def _semaphore(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
@@ -105,6 +129,12 @@ class HashingTurns:
         if semaphore is None:
             semaphore = self._semaphores[loop] = asyncio.Semaphore(self.slots)
         return semaphore
+
+
+def _release_on(loop: asyncio.AbstractEventLoop, semaphore: asyncio.Semaphore) -> None:
+    """Give a turn back from whichever thread finished the work (unless its loop has closed)."""
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(semaphore.release)
 
 
 hashing_turns = HashingTurns()

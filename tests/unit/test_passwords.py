@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -8,6 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from heavy_stack.backend.passwords import (
+    HASHING_NICENESS,
     HashingTurns,
     PasswordHashingBusy,
     hash_password,
@@ -97,3 +100,24 @@ class TestHashingTurns:
         release.set()
         await running
         assert await turns.run(lambda: "free again") == "free again"
+
+    async def test_a_cancelled_hash_keeps_its_turn_until_its_thread_is_done(self) -> None:
+        turns = HashingTurns(1, max_waiting=5, max_wait_seconds=0.1)
+        release = threading.Event()
+        abandoned = asyncio.create_task(turns.run(blocking_until(release)))
+        await asyncio.sleep(0.05)
+
+        abandoned.cancel()  # as when the client goes away: the thread hashes on regardless
+        with pytest.raises(PasswordHashingBusy):
+            await turns.run(lambda: "too early")
+
+        release.set()
+        await asyncio.sleep(0.05)
+        assert await turns.run(lambda: "free again") == "free again"
+
+    @pytest.mark.skipif(sys.platform != "linux", reason="thread priorities are set on Linux only")
+    async def test_hashes_run_at_a_lower_cpu_priority_than_the_event_loop(self) -> None:
+        def own_priority() -> int:
+            return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+        assert await HashingTurns(1).run(own_priority) >= HASHING_NICENESS > own_priority()
