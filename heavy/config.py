@@ -25,7 +25,9 @@ DEFAULT_ENV_PREFIX = "HEAVY_"
 DEFAULT_DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
 
 _DRIVER_BY_BACKEND = {"postgresql": "asyncpg", "postgres": "asyncpg", "cockroachdb": "asyncpg"}
-_NEVER_ECHOED = frozenset({"sql_db_url", "vector_db_url", "redis_url", "secret_key"})  # may hold secrets
+_NEVER_ECHOED = frozenset(
+    {"sql_db_url", "vector_db_url", "redis_url", "secret_key", "smtp_url"}
+)  # may hold secrets
 _URL_HINT = "expected postgresql://user:password@host:5432/database or cockroachdb://user@host:26257/database"
 
 
@@ -98,6 +100,25 @@ def _check_otlp_endpoint(value: str | None) -> str | None:
     return value.strip()
 
 
+def _check_smtp_url(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if not value.strip().startswith(("smtp://", "smtps://", "smtp+starttls://")):
+        raise ValueError(
+            f"not an SMTP URL ({mask_url(value)}); expected smtp://host:25, "
+            "smtp+starttls://user:password@host:587 or smtps://user:password@host:465"
+        )
+    return value.strip()
+
+
+def _check_public_url(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"not a site address ({value!r}); expected https://app.example.com")
+    return value.strip().rstrip("/")
+
+
 DatabaseUrl = Annotated[str, AfterValidator(normalise_database_url)]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -148,12 +169,30 @@ class HeavySettings(BaseSettings):
     record_file: Annotated[Path | None, BeforeValidator(_blank_is_none)] = Field(
         default=None, description="Append every stream message to this recording (docs/load-testing.md)"
     )
+    # Mail (docs/accounts-and-security.md#mail)
+    mail_backend: Literal["console", "smtp"] = Field(
+        default="console", description="console: log each mail (development); smtp: send it via SMTP_URL"
+    )
+    smtp_url: Annotated[str | None, AfterValidator(_check_smtp_url)] = None
+    mail_from: str = Field(default="noreply@localhost", description="the From of every mail")
+    public_url: Annotated[str | None, AfterValidator(_check_public_url)] = Field(
+        default=None, description="the site's address for links in mails; unset: http://HOST:PORT"
+    )
     # Observability (docs/observability.md)
     log_level: Annotated[LogLevel, BeforeValidator(_upper)] = "INFO"
     access_log: bool = Field(default=True, description="a line per HTTP request and per stream connection")
     otlp_endpoint: Annotated[str | None, AfterValidator(_check_otlp_endpoint)] = Field(
         default=None, description="OTLP/HTTP collector for traces; unset: tracing off"
     )
+
+    @model_validator(mode="after")
+    def _smtp_has_a_server(self) -> HeavySettings:
+        if self.mail_backend == "smtp" and self.smtp_url is None:
+            raise ValueError(
+                f"{type(self).env_name('mail_backend')}=smtp needs {type(self).env_name('smtp_url')} "
+                "(for example smtp://localhost:25)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> HeavySettings:
@@ -185,6 +224,12 @@ class HeavySettings(BaseSettings):
     @property
     def is_dev(self) -> bool:
         return self.environment is Environment.DEV
+
+    @property
+    def site_url(self) -> str:
+        """Where the site is, for links in mails: PUBLIC_URL, never a request's Host header (which
+        anyone can set, and would then be the link in a mail to someone else)."""
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     @property
     def cors_origins(self) -> list[str]:

@@ -13,6 +13,7 @@ class Settings(HeavySettings):
 
     model_config = SettingsConfigDict(env_prefix="HEAVY_STACK_")
 
+    mail_from: str = Field(default="Heavy Stack <noreply@localhost>", description="the From of every mail")
     vector_search_results: int = Field(
         default=5, ge=1, le=50, description="How many stored texts the landing page's vector search shows"
     )

@@ -5,23 +5,30 @@ any injected script, cannot read it), and only an HTTP response can set such a c
 page is a ReactPy page whose form posts natively to ``/auth/login``; the response sets the cookie
 (a new session id: no fixation) and redirects, and the reloaded page opens a new websocket that
 carries the cookie. Passwords never travel through the websocket or live in component state.
+
+Sign-up answers the same whether the email is new or taken (the login page, "check your email",
+no cookie); the mail says which: a welcome, or "someone tried to sign up with your address".
+When every password-hashing turn is taken, login and sign-up answer 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
 from sanic import Blueprint, HTTPResponse, Request, Sanic
 from sanic.exceptions import Forbidden
 from sanic.request import RequestParameters
-from sanic.response import json, redirect
+from sanic.response import html, json, redirect
 
 from heavy.accounts.account_manager import AccountError, AccountManager
 from heavy.accounts.login_throttle import LoginThrottle, create_login_throttle
+from heavy.accounts.mail import MailMessage, create_mailer, send_in_background
 from heavy.accounts.next_paths import safe_next_path
+from heavy.accounts.passwords import PasswordHashingBusy
 from heavy.accounts.sessions import SESSION_COOKIE, LoginSession, SessionStore, create_session_store
 from heavy.accounts.user_model import UserId
 from heavy.accounts.user_mungers import UserModelMunger
@@ -51,6 +58,7 @@ def register_auth(app: Sanic[Any, Any], settings: HeavySettings) -> None:
         ttl = timedelta(seconds=settings.session_ttl_seconds)
         app.ctx.session_store = create_session_store(ttl, db.sessionmaker, db.redis)
         app.ctx.login_throttle = create_login_throttle(db.sessionmaker, db.redis)
+        app.ctx.mailer = create_mailer(settings)
         app.ctx.session_sweeper = start_sweeping(
             {
                 "login sessions": app.ctx.session_store.sweep_expired,
@@ -91,22 +99,33 @@ async def load_user(request: Request) -> None:
 
 @auth_blueprint.post("/signup")
 async def sign_up(request: Request) -> HTTPResponse:
+    """Create the account if the email is new; either way, answer "check your email" and mail the
+    address (a welcome, or a note that someone tried to sign up with it): the answer must not tell
+    a visitor whether an email is registered. The new user then logs in with their password."""
     _require_same_origin(request)
     next_path = safe_next_path(_form(request).get("next"))
     async with open_heavy_context(request.ctx) as context:
         accounts = AccountManager(UserModelMunger(), _throttle(request))
         try:
-            user = await accounts.sign_up(
+            outcome = await accounts.sign_up(
                 email=_field(request, "email"),
                 password=_field(request, "password"),
                 display_name=_field(request, "display_name"),
                 address=client_address(request),
             )
         except AccountError as error:
-            return redirect(_page_url("/signup", error=error.code, next_path=next_path), status=303)
+            return redirect(_page_url("/signup", next_path, error=error.code), status=303)
+        except PasswordHashingBusy as busy:
+            return _busy(busy, _page_url("/signup", next_path))
         await context.db_session.commit()
-    logger.info("account created for user %s", user.id)
-    return await _start_session(request, user.id, next_path)
+    site_url: str = request.app.ctx.settings.site_url
+    if outcome.user is not None:
+        logger.info("account created for user %s", outcome.user.id)
+        mail = welcome_mail(outcome.email, site_url)
+    else:
+        mail = address_taken_mail(outcome.email, site_url)
+    send_in_background(request.app.ctx.mailer, mail)
+    return redirect(_page_url("/login", next_path, notice="check_email"), status=303)
 
 
 @auth_blueprint.post("/login")
@@ -122,9 +141,38 @@ async def log_in(request: Request) -> HTTPResponse:
                 address=client_address(request),
             )
         except AccountError as error:
-            return redirect(_page_url("/login", error=error.code, next_path=next_path), status=303)
+            return redirect(_page_url("/login", next_path, error=error.code), status=303)
+        except PasswordHashingBusy as busy:
+            return _busy(busy, _page_url("/login", next_path))
         await context.db_session.commit()  # a password rehash, if one was due
     return await _start_session(request, user.id, next_path)
+
+
+def welcome_mail(email: str, site_url: str) -> MailMessage:
+    return MailMessage(
+        to=email,
+        subject="Your new account",
+        body=(
+            "Welcome! An account was created with this email address.\n\n"
+            f"Log in with the password you chose at {site_url}/login\n\n"
+            "If you did not sign up, someone else entered your address: tell the site's team, and "
+            "they will remove the account."
+        ),
+    )
+
+
+def address_taken_mail(email: str, site_url: str) -> MailMessage:
+    """To the owner of an email someone tried to sign up with (a password reset link belongs here
+    once the app has password resets)."""
+    return MailMessage(
+        to=email,
+        subject="Someone tried to sign up with your address",
+        body=(
+            "Someone tried to create an account with this email address, which already has one.\n\n"
+            f"If it was you, log in at {site_url}/login instead.\n\n"
+            "If it was not you, you can ignore this message: nothing has changed in your account."
+        ),
+    )
 
 
 @auth_blueprint.post("/logout")
@@ -176,9 +224,21 @@ def _store_ttl_seconds(session: LoginSession) -> float:
     return max(0.0, (session.expires_at - datetime.now(UTC)).total_seconds())
 
 
-def _page_url(path: str, *, error: str, next_path: str) -> str:
-    query = {"error": error} | ({"next": next_path} if next_path != "/" else {})
-    return f"{path}?{urlencode(query)}"
+def _page_url(path: str, next_path: str, **query: str) -> str:
+    query |= {"next": next_path} if next_path != "/" else {}
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _busy(busy: PasswordHashingBusy, back: str) -> HTTPResponse:
+    """429 with Retry-After: a flood is answered at once instead of queueing for the CPU. A form
+    post shows the page, so it says what happened and links back."""
+    seconds = busy.retry_after_seconds
+    page = (
+        "<!doctype html><meta charset=utf-8><title>Busy</title>"
+        f"<p>The server is busy checking other logins. Please try again in {seconds} seconds.</p>"
+        f'<p><a href="{escape(back)}">Back</a></p>'
+    )
+    return html(page, status=429, headers={"Retry-After": str(seconds)})
 
 
 def _form(request: Request) -> RequestParameters:

@@ -3,8 +3,9 @@
 The forms post natively to ``/auth/signup`` and ``/auth/login`` (``backend/auth.py``): only an HTTP
 response can set the HttpOnly session cookie, and passwords never go through the websocket. A
 failed attempt comes back as ``?error=<code>``; the message shown for each code is generic, so it
-never says whether an account exists. ``?next=`` (where to go afterwards) is only ever a path on
-this site.
+never says whether an account exists. A sign-up, new email or taken, lands on the login page with
+``?notice=check_email`` (the mail says which it was); a new account logs in there with its password.
+``?next=`` (where to go afterwards) is only ever a path on this site.
 """
 
 from __future__ import annotations
@@ -26,10 +27,16 @@ LOGIN_ERRORS = {
     "invalid": "Email or password is incorrect.",
     "rate_limited": "Too many attempts. Try again in 15 minutes.",
 }
+LOGIN_NOTICES = {
+    "check_email": (
+        "Thank you. We have sent a message to the address you gave. "
+        "If it is a new account, you can log in now with the password you chose."
+    ),
+}
 SIGNUP_ERRORS = {
     "invalid_email": "Enter an email address such as ada@example.com.",
     "weak_password": "Use a password of at least 10 characters.",
-    "unavailable": "We could not create an account with these details.",
+    "invalid_display_name": "Use a name of at most 100 characters.",
     "rate_limited": "Too many attempts. Try again in 15 minutes.",
 }
 
@@ -46,6 +53,13 @@ def error_message(messages: dict[str, str], code: str | None) -> Component:
     return html.p({"id": "form-error", "class_name": "form-error", "role": "alert"}, text)
 
 
+def notice_message(code: str | None) -> Component:
+    text = LOGIN_NOTICES.get(code or "")
+    if not text:
+        return None
+    return html.p({"id": "form-notice", "class_name": "form-notice", "role": "status"}, text)
+
+
 @component
 def LoginPage() -> Component:
     query = use_query()
@@ -53,6 +67,7 @@ def LoginPage() -> Component:
     return CenteredColumn(
         PageTitle("Log in", "Welcome back."),
         Section(
+            notice_message(query.get("notice")),
             error_message(LOGIN_ERRORS, query.get("error")),
             HttpForm(
                 LineInput(id="email", label="Email", type="email", autocomplete="email", required=True),

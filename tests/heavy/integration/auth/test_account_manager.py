@@ -53,28 +53,46 @@ class TestSignUp:
         self, db_session: AsyncSession, throttle: PostgresLoginThrottle
     ) -> None:
         address = email()
-        user = await AccountManager(UserSQLModelMunger(), throttle).sign_up(
+        outcome = await AccountManager(UserSQLModelMunger(), throttle).sign_up(
             email=address, password=PASSWORD, display_name="Ada", address=client_address()
         )
 
-        assert user.email == address.strip().lower()
+        user = outcome.user
+        assert user is not None
+        assert user.email == outcome.email == address.strip().lower()
         assert user.password_hash is not None
         assert PASSWORD not in user.password_hash
         assert user.public_key is not None
 
-    async def test_an_email_in_use_is_unavailable(
+    async def test_an_email_in_use_creates_nothing_and_says_so_only_to_the_caller(
         self, db_session: AsyncSession, throttle: PostgresLoginThrottle
     ) -> None:
         accounts = AccountManager(UserModelMunger(), throttle)
         address = email()
-        await accounts.sign_up(
+        first = await accounts.sign_up(
             email=address, password=PASSWORD, display_name="First", address=client_address()
         )
 
-        with pytest.raises(AccountError, match="unavailable"):
-            await accounts.sign_up(
-                email=address.upper(), password=PASSWORD, display_name="Second", address=client_address()
-            )
+        second = await accounts.sign_up(
+            email=address.upper(), password=PASSWORD, display_name="Second", address=client_address()
+        )
+
+        assert first.user is not None
+        assert second.user is None
+        assert second.email == first.email
+
+    async def test_a_name_too_long_is_refused_whether_or_not_the_email_is_taken(
+        self, db_session: AsyncSession, throttle: PostgresLoginThrottle
+    ) -> None:
+        accounts = AccountManager(UserModelMunger(), throttle)
+        taken = email()
+        await accounts.sign_up(email=taken, password=PASSWORD, display_name="", address=client_address())
+
+        for address in (taken, email()):
+            with pytest.raises(AccountError, match="invalid_display_name"):
+                await accounts.sign_up(
+                    email=address, password=PASSWORD, display_name="x" * 101, address=client_address()
+                )
 
     async def test_a_short_password_is_refused(
         self, db_session: AsyncSession, throttle: PostgresLoginThrottle
@@ -84,7 +102,7 @@ class TestSignUp:
                 email=email(), password="short", display_name="", address=client_address()
             )
 
-    async def test_two_sign_ups_racing_for_one_email_give_one_account_and_one_clean_error(
+    async def test_two_sign_ups_racing_for_one_email_give_one_account_and_one_taken_answer(
         self, sql_sessionmaker: SessionMaker, throttle: PostgresLoginThrottle
     ) -> None:
         shared_email = email()
@@ -95,12 +113,11 @@ class TestSignUp:
             async with sql_sessionmaker() as session:
                 repository = CheckThenWait(session, both_checked)
                 client = client_address()
-                try:
-                    await AccountManager(UserModelMunger(), throttle, repository).sign_up(
-                        email=shared_email, password=PASSWORD, display_name=display_name, address=client
-                    )
-                except AccountError as error:
-                    outcomes.append(error.code)
+                outcome = await AccountManager(UserModelMunger(), throttle, repository).sign_up(
+                    email=shared_email, password=PASSWORD, display_name=display_name, address=client
+                )
+                if outcome.user is None:
+                    outcomes.append("taken")
                     assert await repository.get_user_by_email(normalise_email(shared_email)) is not None, (
                         "only the insert was undone: the session still answers"
                     )
@@ -110,7 +127,7 @@ class TestSignUp:
 
         await asyncio.gather(sign_up_and_commit("First"), sign_up_and_commit("Second"))
 
-        assert sorted(outcomes) == ["created", "unavailable"]
+        assert sorted(outcomes) == ["created", "taken"]
         async with sql_sessionmaker() as session:
             accounts = await session.scalar(
                 select(func.count()).where(col(SQLUser.email) == normalise_email(shared_email))
@@ -159,7 +176,8 @@ class TestAuthenticate:
         user = await accounts.authenticate(email=address.strip(), password=PASSWORD, address="10.1.1.1")
 
         assert isinstance(user, User)
-        assert user.id == created.id
+        assert created.user is not None
+        assert user.id == created.user.id
 
     async def test_a_wrong_password_and_an_unknown_email_fail_the_same_way(
         self, db_session: AsyncSession, throttle: PostgresLoginThrottle

@@ -76,6 +76,19 @@ async def sign_up(http: httpx.AsyncClient, email: str, **extra: str) -> httpx.Re
     )
 
 
+async def log_in(
+    http: httpx.AsyncClient, email: str, session_id: str | None = None, **extra: str
+) -> httpx.Response:
+    return await post(http, "/auth/login", {"email": email, "password": PASSWORD, **extra}, session_id)
+
+
+async def new_session(http: httpx.AsyncClient, **extra: str) -> httpx.Response:
+    """Sign up with a new email, then log in (sign-up itself never signs in): the login's answer."""
+    email = new_email()
+    await sign_up(http, email)
+    return await log_in(http, email, **extra)
+
+
 async def me(http: httpx.AsyncClient, session_id: str | None) -> dict[str, Any]:
     http.cookies.clear()
     response = await http.get("/auth/me", headers=with_session(session_id))
@@ -84,9 +97,9 @@ async def me(http: httpx.AsyncClient, session_id: str | None) -> dict[str, Any]:
 
 
 class TestSessionCookie:
-    async def test_sign_up_sets_an_httponly_lax_cookie_and_redirects(self, base_url: str) -> None:
+    async def test_login_sets_an_httponly_lax_cookie_and_redirects(self, base_url: str) -> None:
         async with httpx.AsyncClient(base_url=base_url) as http:
-            response = await sign_up(http, new_email(), next="/other")
+            response = await new_session(http, next="/other")
 
         assert response.status_code == 303
         assert response.headers["location"] == "/other"
@@ -108,7 +121,7 @@ class TestSessionCookie:
             vector_db_url=database_urls.vector,
         )
         async with serve(production) as url, httpx.AsyncClient(base_url=url) as http:
-            response = await sign_up(http, new_email())
+            response = await new_session(http)
             home = await http.get("/")
 
         assert session_cookie(response)[SESSION_COOKIE]["secure"] is True
@@ -117,7 +130,8 @@ class TestSessionCookie:
     async def test_the_cookie_carries_only_the_id(self, base_url: str) -> None:
         async with httpx.AsyncClient(base_url=base_url) as http:
             email = new_email()
-            response = await sign_up(http, email)
+            await sign_up(http, email)
+            response = await log_in(http, email)
 
         assert email not in response.headers["set-cookie"]
         assert "Ada" not in response.headers["set-cookie"]
@@ -127,15 +141,16 @@ class TestLogin:
     async def test_login_rotates_the_session_id(self, base_url: str) -> None:
         async with httpx.AsyncClient(base_url=base_url) as http:
             email = new_email()
-            first = session_cookie(await sign_up(http, email))[SESSION_COOKIE].value
+            await sign_up(http, email)
+            first = session_cookie(await log_in(http, email))[SESSION_COOKIE].value
 
-            login = await post(http, "/auth/login", {"email": email, "password": PASSWORD}, first)
+            login = await log_in(http, email, first)
             second = session_cookie(login)[SESSION_COOKIE].value
 
             assert login.status_code == 303
             assert second != first
             assert (await me(http, second))["authenticated"] is True
-            assert (await me(http, first))["authenticated"] is False, "the pre-login id is dead: no fixation"
+            assert (await me(http, first))["authenticated"] is False, "the earlier id is dead: no fixation"
 
     async def test_a_wrong_password_gets_the_generic_error(self, base_url: str) -> None:
         async with httpx.AsyncClient(base_url=base_url) as http:
@@ -168,20 +183,29 @@ class TestLogin:
             "evil",
         )
         async with httpx.AsyncClient(base_url=base_url) as http:
+            email = new_email()
             for next_path in elsewhere:
-                response = await sign_up(http, new_email(), next=next_path)
+                signed_up = await sign_up(http, email, next=next_path)
+                response = await log_in(http, email, next=next_path)
 
+                assert signed_up.headers["location"] == "/login?notice=check_email"
                 assert response.headers["location"] == "/", f"next={next_path!r} must not leave the site"
 
     async def test_next_keeps_its_query_string(self, base_url: str) -> None:
         async with httpx.AsyncClient(base_url=base_url) as http:
-            response = await sign_up(http, new_email(), next="/account?tab=keys&page=2")
+            email = new_email()
+            signed_up = await sign_up(http, email, next="/account?tab=keys&page=2")
+            response = await log_in(http, email, next="/account?tab=keys&page=2")
 
+        assert (
+            signed_up.headers["location"]
+            == "/login?notice=check_email&next=%2Faccount%3Ftab%3Dkeys%26page%3D2"
+        )
         assert response.headers["location"] == "/account?tab=keys&page=2"
 
     async def test_logout_ends_the_session(self, base_url: str) -> None:
         async with httpx.AsyncClient(base_url=base_url) as http:
-            session_id = session_cookie(await sign_up(http, new_email()))[SESSION_COOKIE].value
+            session_id = session_cookie(await new_session(http))[SESSION_COOKIE].value
 
             response = await post(http, "/auth/logout", {}, session_id)
 
@@ -201,8 +225,8 @@ class TestSignUpLimit:
 
             blocked = await sign_up(http, new_email())
 
-        assert first.headers["location"] == "/"
-        assert {probe.headers["location"] for probe in probes} == {"/signup?error=unavailable"}
+        assert first.headers["location"] == "/login?notice=check_email"
+        assert {probe.headers["location"] for probe in probes} == {"/login?notice=check_email"}
         assert blocked.status_code == 303
         assert blocked.headers["location"] == "/signup?error=rate_limited"
         assert SESSION_COOKIE not in session_cookie(blocked)

@@ -114,16 +114,14 @@ class TestRecovery:
 
 
 async def sign_up(base_url: str) -> str:
-    """A new account, signed in over HTTP as a browser would; its login session id."""
+    """A new account, signed up and logged in over HTTP as a browser would; its login session id."""
+    credentials = {
+        "email": f"tab-{uuid.uuid4().hex[:10]}@example.com",
+        "password": "a perfectly fine password",
+    }
     async with httpx.AsyncClient(base_url=base_url) as http:
-        response = await http.post(
-            "/auth/signup",
-            data={
-                "email": f"tab-{uuid.uuid4().hex[:10]}@example.com",
-                "password": "a perfectly fine password",
-                "display_name": "Tab",
-            },
-        )
+        await http.post("/auth/signup", data={**credentials, "display_name": "Tab"})
+        response = await http.post("/auth/login", data=credentials)
     assert response.status_code == 303
     cookies = SimpleCookie()
     for header in response.headers.get_list("set-cookie"):
