@@ -23,6 +23,8 @@ from typing import Any
 import orjson
 from websockets.frames import CloseCode
 
+from heavy.realtime.token_bucket import TokenBucket
+
 logger = logging.getLogger(__name__)
 
 LOG_INTERVAL_SECONDS = 10.0
@@ -40,13 +42,12 @@ class StreamGuard:
     """Checks the messages of one connection."""
 
     limits: StreamLimits = field(default_factory=StreamLimits)
-    _tokens: float = field(init=False)
-    _refilled_at: float = field(init=False, default_factory=time.monotonic)
+    _bucket: TokenBucket = field(init=False)
     _refused: dict[str, int] = field(init=False, default_factory=dict)
     _logged_at: dict[str, float] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._tokens = float(self.limits.event_burst)
+        self._bucket = TokenBucket(self.limits.max_events_per_second, self.limits.event_burst)
 
     def accept(self, raw: Any, targets: Container[str]) -> dict[str, Any] | None:
         """The event to deliver, or None when the message is refused (and logged).
@@ -74,23 +75,11 @@ class StreamGuard:
             or not isinstance(data, list)
         ):
             return self._refuse("malformed-event", "an event without a valid target and data list")
-        if not self._take_token():
+        if not self._bucket.take():
             return self._refuse("flood", "events beyond the rate limit (STREAM_MAX_EVENTS_PER_SECOND)")
         if target not in targets:
             return self._refuse("unknown-target", "an event for a handler the page does not have")
         return {"type": "layout-event", "target": target, "data": data}
-
-    def _take_token(self) -> bool:
-        now = time.monotonic()
-        self._tokens = min(
-            float(self.limits.event_burst),
-            self._tokens + (now - self._refilled_at) * self.limits.max_events_per_second,
-        )
-        self._refilled_at = now
-        if self._tokens < 1.0:
-            return False
-        self._tokens -= 1.0
-        return True
 
     def _refuse(self, kind: str, description: str) -> dict[str, Any] | None:
         self._refused[kind] = self._refused.get(kind, 0) + 1
