@@ -22,7 +22,7 @@ from reactpy.utils import Ref
 
 from heavy.accounts.users import AnonymousUser, User
 from heavy.live.broker import LiveBroker, LiveMessage, Subscription
-from heavy.live.topics import LiveError, PublishRateError, TabClosedError, Topic
+from heavy.live.topics import LiveError, PublishRateError, TabClosedError, Topic, TopicRefusedError
 from heavy.realtime.token_bucket import TokenBucket
 from heavy.ui.reactpy_util import heavy_use_effect
 from heavy.ui.state import use_server_only_state
@@ -48,14 +48,19 @@ class LiveTopic(Generic[M]):
     _key: str | None = field(repr=False)
     _user: User | AnonymousUser = field(repr=False)
     _broker: LiveBroker | None = field(repr=False)
-    _subscription: Subscription | None = field(repr=False)
+    _subscription: Ref[Subscription | None] = field(repr=False)
+    """Read when publishing, not when rendering: a handler made in the first render (before the
+    effect subscribed) still sees the subscription, and one still running after unmount sees it closed."""
     _limiter: TokenBucket | None = field(repr=False)
 
     async def publish(self, message: M | dict[str, Any]) -> LiveMessage[M]:
         """Publish as this tab's user: checked against ``can_publish`` and the per-tab rate limit."""
         if self._broker is None:
             raise LiveError("live updates are off in this server (no broker started)")
-        if self._subscription is None or self._subscription.closed:
+        if self.refused is not None:
+            raise TopicRefusedError(self.refused)
+        subscription = self._subscription.current
+        if subscription is not None and subscription.closed:
             raise TabClosedError(f"this tab no longer follows {self.channel!r}: nothing was published")
         if self._limiter is not None and not self._limiter.take():
             raise PublishRateError(
@@ -106,7 +111,7 @@ def use_topic(topic: Topic[M], key: str | None = None) -> LiveTopic[M]:
         _key=key,
         _user=user,
         _broker=broker,
-        _subscription=subscription,
+        _subscription=subscription_ref,
         _limiter=_tab_limiter(request, broker),
     )
 

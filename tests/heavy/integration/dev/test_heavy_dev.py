@@ -57,8 +57,7 @@ def with_badge(page_source: str) -> str:
     """The probe page, importing and showing the Badge of a module that did not exist before."""
     page_source = page_source.replace(
         "from heavy.ui import heavy_event",
-        "from heavy_stack.frontend.pages.probe_badge import Badge\n    "
-        "from heavy.ui import heavy_event",
+        "from heavy_stack.frontend.pages.probe_badge import Badge\n    from heavy.ui import heavy_event",
     )
     assert "probe_badge" in page_source, "the probe page's import line changed: update this anchor"
     return page_source.replace(
