@@ -23,6 +23,10 @@ class DatabaseUnavailableError(HeavyStackError):
     exit_code = 3
 
 
+class DatabaseRefusedError(HeavyStackError):
+    """A database answered, with an error of its own (it carries a SQLSTATE): not a reachability problem."""
+
+
 class BrythonCallError(HeavyStackError):
     """``brython_executor.call`` was given something the page cannot run (see docs/brython.md)."""
 
