@@ -20,6 +20,7 @@ from sanic_cors import CORS
 from heavy_stack.backend.auth import register_auth
 from heavy_stack.backend.health import health_blueprint
 from heavy_stack.backend.lifecycle import register_database_lifecycle
+from heavy_stack.backend.request_guard import register_request_guard
 from heavy_stack.backend.security_headers import register_security_headers
 from heavy_stack.config import Settings, get_settings
 from heavy_stack.dev.stylesheet_events import register_stylesheet_events
@@ -69,6 +70,7 @@ def create_app(
     app.ctx.settings = settings
 
     register_database_lifecycle(app, settings)
+    register_request_guard(app)  # before the handlers: malformed input gets a 4xx, not a 500
     register_auth(app, settings)
     register_security_headers(app, settings)
     if settings.record_file is None:  # recorded tabs start fresh, as replays do (docs/load-testing.md)
