@@ -33,12 +33,13 @@ def register_request_guard(app: Sanic[Any, Any]) -> None:
 
 
 async def refuse_malformed_requests(request: Request) -> None:
-    """Raise a 400 naming the problem for a path with ``..`` segments or NUL, or a bad form."""
+    """Raise a 4xx naming the problem for a path with ``..`` segments (404) or NUL (400), or a bad
+    form (400)."""
     path = unquote(request.path)
     if "\x00" in path:
         raise BadRequest("the path contains a NUL character")
-    if ".." in path.split("/"):
-        raise BadRequest("the path contains a '..' segment")
+    if ".." in path.split("/"):  # names nothing this app serves: a 404, as before it reached a route
+        raise NotFound("the path contains a '..' segment")
     content_type, parameters = parse_content_header(request.headers.get("content-type", ""))
     if content_type in _FORM_TYPES:
         _parse_form(request, content_type, parameters)
