@@ -7,6 +7,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from heavy_stack.backend.data.database_setup import create_engine, database_error
+from heavy_stack.backend.data.database_setup import DatabaseUrls, create_engine, database_error
+from heavy_stack.backend.data.embedded_postgres import EmbeddedPostgres
 from heavy_stack.config import mask_url, normalise_database_url
 from heavy_stack.errors import DatabaseRefusedError
 from heavy_stack.migrations.scratch import drop_database
-from heavy_stack.migrations.targets import ALEMBIC_INI, SQL_TARGET
+from heavy_stack.migrations.targets import ALEMBIC_INI, SQL_TARGET, TARGETS, MigrationTarget
 from tests.support.external_services import require_external_postgres, scratch_database_url
 
 pytestmark = pytest.mark.slow
@@ -47,51 +49,73 @@ def _start_migrate_up(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
     )
 
 
-async def _sql_heads(url: str) -> set[str]:
+async def _heads(url: str, target: MigrationTarget) -> set[str]:
     engine = create_engine(url)
     try:
         async with engine.connect() as connection:
-            rows = await connection.scalars(text(f"SELECT version_num FROM {SQL_TARGET.version_table}"))
+            rows = await connection.scalars(text(f"SELECT version_num FROM {target.version_table}"))
             return set(rows.all())
     finally:
         await engine.dispose()
 
 
-def _run_at_once(processes: int, tmp_path: Path) -> None:
-    """``processes`` runs of ``heavy migrate up`` on fresh databases, started together."""
+def _run_at_once(
+    processes: int, tmp_path: Path, urls: tuple[str, str], targets: tuple[MigrationTarget, ...]
+) -> None:
+    """``processes`` runs of ``heavy migrate up`` on the fresh databases ``urls`` (SQL, vector),
+    started together; ``targets`` are the histories that must end at head (and be applied once)."""
     tmp_path.mkdir(exist_ok=True)
-    sql_url, vector_url = urls = _fresh_urls()
     env = {
         "HEAVY_STACK_ENVIRONMENT": "DEV",  # DEV: migrate up creates the missing databases too
         "HEAVY_STACK_DATA_DIR": str(tmp_path / "data"),
-        "HEAVY_STACK_SQL_DB_URL": sql_url,
-        "HEAVY_STACK_VECTOR_DB_URL": vector_url,  # no pgvector there: created, then skipped
+        "HEAVY_STACK_SQL_DB_URL": urls[0],
+        "HEAVY_STACK_VECTOR_DB_URL": urls[1],
     }
     try:
         runs = [_start_migrate_up(env, tmp_path) for _ in range(processes)]
         outputs = [run.communicate(timeout=120) for run in runs]
-        heads = asyncio.run(_sql_heads(normalise_database_url(sql_url)))
+        heads = {
+            target.name: asyncio.run(_heads(normalise_database_url(target.url(_as_urls(urls))), target))
+            for target in targets
+        }
     finally:
         _drop(urls)
 
     for run, (_, stderr) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, f"exit {run.returncode}: {stderr}"
     reports = [stdout for stdout, _ in outputs]
-    assert sum("sql: upgraded " in report for report in reports) == 1, reports
-    assert sum("sql: " in report and " is up to date " in report for report in reports) == processes - 1
-    head = ScriptDirectory.from_config(Config(str(ALEMBIC_INI), ini_section="sql")).get_current_head()
-    assert heads == {head}
+    for target in targets:
+        name = target.name
+        assert sum(f"{name}: upgraded " in report for report in reports) == 1, reports
+        assert sum(f"{name}: " in r and " is up to date " in r for r in reports) == processes - 1, reports
+        script = ScriptDirectory.from_config(Config(str(ALEMBIC_INI), ini_section=name))
+        assert heads[name] == {script.get_current_head()}
+
+
+def _as_urls(urls: tuple[str, str]) -> DatabaseUrls:
+    return DatabaseUrls(sql=urls[0], vector=urls[1], embedded=False)
 
 
 class TestConcurrentMigrateUp:
+    """On the machine's PostgreSQL (no pgvector there: the vector database is created, then its
+    history skipped), and on the embedded one (both histories)."""
+
     def test_pairs_of_runs_all_succeed_one_upgrades_the_other_finds_it_up_to_date(
         self, tmp_path: Path
     ) -> None:
         for round_number in range(3):  # the race it guards against lost about one pair in three
-            _run_at_once(2, tmp_path / f"round-{round_number}")
+            _run_at_once(2, tmp_path / f"round-{round_number}", _fresh_urls(), (SQL_TARGET,))
 
     def test_five_runs_at_once_all_succeed_and_the_database_ends_at_head(self, tmp_path: Path) -> None:
-        _run_at_once(5, tmp_path)
+        _run_at_once(5, tmp_path, _fresh_urls(), (SQL_TARGET,))
+
+    def test_three_runs_at_once_bring_both_histories_to_head_on_the_embedded_postgresql(
+        self, tmp_path: Path, embedded_server: EmbeddedPostgres
+    ) -> None:
+        suffix = uuid.uuid4().hex[:10]
+        sql_url, vector_url = (embedded_server.url(f"heavy_stack_test_mu{kind}_{suffix}") for kind in "sv")
+
+        _run_at_once(3, tmp_path, (sql_url, vector_url), TARGETS)
 
 
 class TestErrorsTheDatabaseReturns:
