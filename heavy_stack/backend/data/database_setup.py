@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from heavy_stack.backend.data.embedded_postgres import embedded_postgres
@@ -188,7 +188,10 @@ async def schema_lock(urls: Iterable[str]) -> AsyncIterator[None]:
 
 @contextlib.asynccontextmanager
 async def _advisory_lock(url: str, key: int) -> AsyncIterator[None]:
-    engine = create_engine(url, poolclass=NullPool)
+    # AUTOCOMMIT: the connection only holds the lock, not a transaction (which a server's
+    # idle_in_transaction_session_timeout could end, and the lock with it).
+    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    connection: AsyncConnection | None = None
     try:
         try:
             connection = await engine.connect()
@@ -198,12 +201,11 @@ async def _advisory_lock(url: str, key: int) -> AsyncIterator[None]:
                 await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
         except _CONNECTION_ERRORS as error:
             raise database_error(url, error) from error
-        try:
-            yield
-        finally:
+        yield
+    finally:
+        if connection is not None:
             with contextlib.suppress(*_CONNECTION_ERRORS):
                 await connection.close()  # ends the session, which releases the lock
-    finally:
         await engine.dispose()
 
 
