@@ -118,8 +118,8 @@ class _StartUpSignals:
             self.stop_workers()
 
     def on_signal(self, signum: int, frame: FrameType | None) -> None:
-        if not self.requested and not self.spawning and self.manager._all_workers_ack():  # type: ignore[no-untyped-call]
-            self.sanic_handler(signum, frame)  # type: ignore[no-untyped-call]  # started: Sanic's shutdown
+        if not self.requested and not self.spawning and self._all_started():
+            self.sanic_handler(signum, frame)  # type: ignore[no-untyped-call]  # Sanic's graceful shutdown
             return
         if self.requested:
             return  # already stopping
@@ -127,6 +127,9 @@ class _StartUpSignals:
         self.requested = True
         if not self.spawning:
             self.stop_workers()
+
+    def _all_started(self) -> bool:
+        return bool(self.manager._all_workers_ack())  # type: ignore[no-untyped-call]
 
     def stop_workers(self) -> None:
         if self.stopped:

@@ -53,7 +53,7 @@ def _parse_form(request: Request, content_type: str, parameters: dict[str, Any])
         if not boundary:
             raise BadRequest("a multipart form post needs a boundary in its Content-Type")
         try:
-            form, files = parse_multipart_form(request.body, str(boundary).encode("utf-8"))  # type: ignore[no-untyped-call]
+            form, files = parse_multipart_form(request.body, str(boundary).encode())  # type: ignore[no-untyped-call]
         except Exception as error:  # Sanic's parser fails in many ways on a malformed body
             raise BadRequest("the multipart form could not be parsed") from error
     else:

@@ -20,9 +20,9 @@ Patches:
   frame close the connection, and logged every event for a handler the page does not have; such
   events are now refused at receipt, with rate-limited log lines); a connection closed for a frame
   over the size cap is logged; a client that goes away mid-update is one debug line, not a
-  traceback per task (:class:`ClientGone`); updates are sent with orjson; and the tab's UI state is recovered
-  (``state_recovery.py``): the snapshot is loaded before the first render and saved after renders
-  and when the connection closes, while the layout still exists. Events are delivered through
+  traceback per task (:class:`ClientGone`); updates are sent with orjson; and the tab's UI state
+  is recovered (``state_recovery.py``): the snapshot is loaded before the first render and saved
+  after renders and when the connection closes, while the layout still exists. Events are delivered through
   :func:`_incoming_loop` so that ``observability/`` can name the connection's log lines and, when
   tracing is on (and only then), wrap each event in a span.
 - ``Layout._render_component`` and ``LifeCycleHook.use_state`` - before a component's first render
