@@ -5,11 +5,14 @@ Run it after changing the landing page (a test says when: ``tests/heavy_stack/lo
 
     .venv/bin/python dev_scripts/record_demo_session.py
 
-It starts ``heavy record`` on a fresh embedded database holding a few documents, clicks through the
-landing page with a websocket client (the counter three times, a vector search, to the other page
-and back), stops the server and keeps the recording. The flow only uses element ids the demo app
-promises to keep: ``counter-button``, ``search-query``, ``search-form``, ``search-results``,
-``to-other-page`` and ``to-landing-page``. The search only reads, so replays store nothing.
+It starts ``heavy record`` on a fresh, empty embedded database, clicks through the landing page
+with a websocket client (the counter three times, stores a document, a vector search, to the other
+page and back), stops the server and keeps the recording. The session creates what it reads: it
+stores a document before it searches, so the search always finds something and the recording
+replays on any database, a freshly created one included (docs/load-testing.md#data). Each replay
+therefore stores one more document. The flow only uses element ids the demo app promises to keep:
+``counter-button``, ``new-document``, ``add-document-form``, ``vector-search-message``,
+``search-query``, ``search-form``, ``search-results``, ``to-other-page`` and ``to-landing-page``.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from heavy.config import HeavySettings, env_prefix, load_settings
 from heavy.data.db_connection import open_database_connections
 from heavy.data.embedded_postgres import stop_embedded_postgres
 from heavy.load_testing.replay_plan import load_replay_plan
-from heavy.realtime.stream_client import StreamClient, walk
+from heavy.realtime.stream_client import StreamClient, text_content, walk
 from heavy.web.api_requests import open_heavy_context
 from heavy_stack.backend.data.model_managers.document_manager import DocumentManager
 from heavy_stack.backend.data.model_mungers.document_mungers import DocumentModelMunger
@@ -43,6 +46,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_RECORDING = PROJECT_ROOT / "tests" / "heavy_stack" / "load_testing" / "landing_page_session.jsonl"
 
 COUNTER_CLICKS = 3
+NEW_DOCUMENT = "Recorded sessions replay as load against websocket components"
 SEARCH_QUERY = "websocket components"
 DEMO_DOCUMENTS = (
     "Sanic serves ReactPy components over a websocket",
@@ -53,7 +57,9 @@ QUIET_SECONDS = 0.3  # no update for this long: the page has settled
 
 
 async def ensure_demo_documents(settings: HeavySettings) -> None:
-    """Store :data:`DEMO_DOCUMENTS` unless already there: the flow's search needs something to find."""
+    """Store :data:`DEMO_DOCUMENTS` unless already there: more for the search to find. The recorded
+    flow does not need them (it stores the document it searches for); the benchmark and the tests
+    use them to replay against a database that already holds data too."""
     connections = await open_database_connections(settings)
     request_ctx = SimpleNamespace(
         sessionmaker=connections.sessionmaker, vector_sessionmaker=connections.vector_sessionmaker
@@ -79,6 +85,13 @@ async def click_through_landing_page(base_url: str) -> None:
             await client.click("counter-button")
             await client.wait_for_text("counter-button", f"Clicked {clicks} times")
             await settle(client)
+        await client.type_text("new-document", NEW_DOCUMENT)
+        await client.wait_for(lambda page: _value_of(page, "new-document") == NEW_DOCUMENT)
+        await settle(client)
+        await client.trigger("add-document-form", "onSubmit")
+        added = f"Added: {NEW_DOCUMENT}"
+        await client.wait_for(lambda page: _text_of(page, "vector-search-message") == added)
+        await settle(client)
         await client.type_text("search-query", SEARCH_QUERY)
         await client.wait_for(lambda page: _value_of(page, "search-query") == SEARCH_QUERY)
         await settle(client)
@@ -127,18 +140,21 @@ def _value_of(client: StreamClient, element_id: str) -> object:
     return None if element is None else element.get("attributes", {}).get("value")
 
 
+def _text_of(client: StreamClient, element_id: str) -> str | None:
+    element = client.find(element_id)
+    return None if element is None else text_content(element)
+
+
 def _children_of(client: StreamClient, element_id: str) -> list[object]:
     element = client.find(element_id)
     return [] if element is None else list(element.get("children", ()))
 
 
 def record_demo_session(out: Path) -> None:
-    """Record the demo flow into ``out`` with ``heavy record`` on a throwaway database."""
+    """Record the demo flow into ``out`` with ``heavy record`` on a throwaway, empty database."""
     with tempfile.TemporaryDirectory(prefix="heavy-demo-recording-") as folder:
         data_dir = Path(folder)
         recording = data_dir / "session.jsonl"
-        settings = load_settings(_env_file=None, data_dir=data_dir)
-        asyncio.run(ensure_demo_documents(settings))
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "heavy_stack", "record", "--out", str(recording), "--port", str(port)],

@@ -33,6 +33,7 @@ from heavy.ui.page_head import page_head
 from heavy.web.health import health_blueprint
 from heavy.web.lifecycle import register_database_lifecycle
 from heavy.web.security_headers import register_security_headers
+from heavy.web.request_guard import register_request_guard
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ def create_app(
 
     register_database_lifecycle(app, settings)
     register_live_updates(app, settings)  # after the databases: it listens on the SQL database's server
+    register_request_guard(app)  # before the handlers: malformed input gets a 4xx, not a 500
     register_auth(app, settings)
     register_security_headers(app, settings)
     if settings.record_file is None:  # recorded tabs start fresh, as replays do (docs/load-testing.md)

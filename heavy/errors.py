@@ -23,6 +23,10 @@ class DatabaseUnavailableError(HeavyError):
     exit_code = 3
 
 
+class DatabaseRefusedError(HeavyError):
+    """A database answered, with an error of its own (it carries a SQLSTATE): not a reachability problem."""
+
+
 class BrythonCallError(HeavyError):
     """``brython_executor.call`` was given something the page cannot run (see docs/brython.md)."""
 

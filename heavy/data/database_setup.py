@@ -9,8 +9,11 @@ a configured URL always wins. ``VECTOR_DB_URL`` falls back to
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
+import re
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 
 import asyncpg
@@ -19,19 +22,23 @@ from redis.exceptions import RedisError
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from heavy.app import current_app
 from heavy.config import HeavySettings, mask_url
 from heavy.data.embedded_postgres import embedded_postgres
 from heavy.data.metadata import sql_metadata, vector_metadata
-from heavy.errors import DatabaseUnavailableError
+from heavy.errors import DatabaseRefusedError, DatabaseUnavailableError, HeavyError
 
 logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 5.0
 _CONNECTION_ERRORS = (SQLAlchemyError, OSError, asyncpg.PostgresError, TimeoutError)
+# pg_advisory_lock keys (any fixed 64-bit numbers; these spell "heavy" + a purpose). Advisory locks
+# are per database: the first is taken in the maintenance database, the second in each target.
+CREATE_DATABASE_LOCK_KEY = 0x6865617679_0001
+SCHEMA_LOCK_KEY = 0x6865617679_0002
 
 
 def sql_database_name() -> str:
@@ -87,6 +94,34 @@ def describe_connection_error(url: str, error: BaseException) -> str:
     return f"cannot reach the database at {mask_url(url)}: {detail}"
 
 
+def database_error(url: str, error: BaseException) -> HeavyStackError:
+    """The one-line error for ``error`` met while using ``url``.
+
+    An error carrying a SQLSTATE is the database answering (a unique violation, a missing
+    database, a refused password): it is reported as what it is, never as "cannot reach".
+    """
+    sqlstate = sqlstate_of(error)
+    if sqlstate is None:
+        return DatabaseUnavailableError(describe_connection_error(url, error))
+    reason = getattr(error, "orig", None) or error
+    first_line = (str(reason).strip() or type(reason).__name__).splitlines()[0]
+    detail = re.sub(r"^<class '[\w.]+'>: ", "", first_line)  # how SQLAlchemy wraps asyncpg's errors
+    return DatabaseRefusedError(f"the database at {mask_url(url)} refused: {detail} (SQLSTATE {sqlstate})")
+
+
+def sqlstate_of(error: BaseException) -> str | None:
+    """The SQLSTATE the server sent with ``error`` (asyncpg's, or SQLAlchemy's wrapping of it), if any."""
+    seen: BaseException | None = error
+    for _ in range(4):  # SQLAlchemy error -> .orig (dialect's adapter) -> __cause__ (asyncpg's)
+        if seen is None:
+            return None
+        sqlstate = getattr(seen, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate:
+            return sqlstate
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return None
+
+
 async def check_database(url: str) -> None:
     """Open one connection to ``url`` and run ``SELECT 1``, or raise DatabaseUnavailableError."""
     engine = create_engine(url, poolclass=NullPool)
@@ -94,7 +129,7 @@ async def check_database(url: str) -> None:
         async with asyncio.timeout(CONNECT_TIMEOUT_SECONDS * 2), engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except _CONNECTION_ERRORS as error:
-        raise DatabaseUnavailableError(describe_connection_error(url, error)) from error
+        raise database_error(url, error) from error
     finally:
         await engine.dispose()
 
@@ -112,12 +147,21 @@ def maintenance_engine(url: str) -> AsyncEngine:
 
 
 async def create_database_if_missing(url: str) -> bool:
-    """Create the database named in ``url`` on its server; True if it had to be created."""
+    """Create the database named in ``url`` on its server; True if it had to be created.
+
+    Processes doing this at once (replicas running ``migrate up``, workers starting) take turns
+    under an advisory lock: "does it exist? create it" is otherwise a race that one of them loses
+    with a unique violation on ``pg_database``.
+    """
     database = make_url(url).database
     assert database, "validated by config.normalise_database_url"
     engine = maintenance_engine(url)
     try:
         async with engine.connect() as connection:
+            if _has_advisory_locks(url):  # released when this connection closes
+                await connection.execute(
+                    text("SELECT pg_advisory_lock(:key)"), {"key": CREATE_DATABASE_LOCK_KEY}
+                )
             exists = await connection.scalar(
                 text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
             )
@@ -128,9 +172,54 @@ async def create_database_if_missing(url: str) -> bool:
             logger.info("created database %s", mask_url(url))
             return True
     except _CONNECTION_ERRORS as error:
-        raise DatabaseUnavailableError(describe_connection_error(url, error)) from error
+        raise database_error(url, error) from error
     finally:
         await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def schema_lock(urls: Iterable[str]) -> AsyncIterator[None]:
+    """Hold the schema lock of each database in ``urls`` (existing ones) until the block ends.
+
+    ``migrate up`` and DEV start-up change schemas under it, so processes doing so at once take
+    turns: the second finds the work done ("up to date") instead of failing on a half-created
+    table. A session-level ``pg_advisory_lock`` on a connection of its own, released when that
+    connection closes (so also when the process dies). Taken in a fixed order, so two processes
+    can never each hold one and wait for the other. CockroachDB has no advisory locks: there the
+    block runs unguarded (run one ``migrate up`` at a time).
+    """
+    async with contextlib.AsyncExitStack() as stack:
+        for url in sorted(dict.fromkeys(urls)):
+            if _has_advisory_locks(url):
+                await stack.enter_async_context(_advisory_lock(url, SCHEMA_LOCK_KEY))
+        yield
+
+
+@contextlib.asynccontextmanager
+async def _advisory_lock(url: str, key: int) -> AsyncIterator[None]:
+    # AUTOCOMMIT: the connection only holds the lock, not a transaction (which a server's
+    # idle_in_transaction_session_timeout could end, and the lock with it).
+    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    connection: AsyncConnection | None = None
+    try:
+        try:
+            connection = await engine.connect()
+            taken = await connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
+            if not taken:
+                logger.info("waiting for another process changing the schema of %s", mask_url(url))
+                await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        except _CONNECTION_ERRORS as error:
+            raise database_error(url, error) from error
+        yield
+    finally:
+        if connection is not None:
+            with contextlib.suppress(*_CONNECTION_ERRORS):
+                await connection.close()  # ends the session, which releases the lock
+        await engine.dispose()
+
+
+def _has_advisory_locks(url: str) -> bool:
+    return make_url(url).get_backend_name() != "cockroachdb"
 
 
 async def enable_vector_extension(url: str) -> bool:
@@ -151,7 +240,7 @@ async def enable_vector_extension(url: str) -> bool:
             await connection.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
             return True
     except _CONNECTION_ERRORS as error:
-        raise DatabaseUnavailableError(describe_connection_error(url, error)) from error
+        raise database_error(url, error) from error
     finally:
         await engine.dispose()
 
@@ -163,7 +252,7 @@ async def create_missing_tables(url: str, metadata: MetaData) -> None:
         async with engine.begin() as connection:
             await connection.run_sync(metadata.create_all, checkfirst=True)
     except _CONNECTION_ERRORS as error:
-        raise DatabaseUnavailableError(describe_connection_error(url, error)) from error
+        raise database_error(url, error) from error
     finally:
         await engine.dispose()
 
@@ -176,18 +265,14 @@ async def prepare_databases(settings: HeavySettings, *, create_schema: bool) -> 
     """
     urls = await asyncio.to_thread(resolve_database_urls, settings)
     distinct_urls = dict.fromkeys((urls.sql, urls.vector))
-    if create_schema:
-        for url in distinct_urls:
-            await create_database_if_missing(url)
-    else:
+    if not create_schema:
         for url in distinct_urls:
             await check_database(url)
-    vector_ok = (
-        await enable_vector_extension(urls.vector)
-        if create_schema
-        else await vector_extension_installed(urls.vector)
-    )
-    if create_schema:
+        return urls, await vector_extension_installed(urls.vector)
+    for url in distinct_urls:
+        await create_database_if_missing(url)
+    async with schema_lock(distinct_urls):  # workers and processes starting at once take turns
+        vector_ok = await enable_vector_extension(urls.vector)
         await create_missing_tables(urls.sql, sql_metadata())
         if vector_ok:
             await create_missing_tables(urls.vector, vector_metadata())
@@ -201,7 +286,7 @@ async def vector_extension_installed(url: str) -> bool:
         async with engine.connect() as connection:
             found = await connection.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'vector'"))
     except _CONNECTION_ERRORS as error:
-        raise DatabaseUnavailableError(describe_connection_error(url, error)) from error
+        raise database_error(url, error) from error
     finally:
         await engine.dispose()
     if not found:

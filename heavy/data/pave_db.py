@@ -18,7 +18,7 @@ from heavy.data.database_setup import (
     DatabaseUrls,
     create_database_if_missing,
     create_engine,
-    describe_connection_error,
+    database_error,
     enable_vector_extension,
     resolve_database_urls,
 )
@@ -76,7 +76,7 @@ async def _recreate_tables(url: str, metadata: MetaData) -> None:
     except DatabaseUnavailableError:
         raise
     except Exception as error:
-        raise DatabaseUnavailableError(describe_connection_error(url, error)) from error
+        raise database_error(url, error) from error
     finally:
         await engine.dispose()
     logger.info("paved %s: %s", mask_url(url), ", ".join(sorted(metadata.tables)) or "no tables")

@@ -41,6 +41,7 @@ from heavy.data.database_setup import (
     create_database_if_missing,
     create_engine,
     resolve_database_urls,
+    schema_lock,
 )
 from heavy.errors import HeavyError
 from heavy.migrations.scratch import pgvector_available, scratch_database
@@ -73,18 +74,24 @@ async def migrate_up(settings: HeavySettings, report: Report) -> None:
             await create_database_if_missing(url)
         else:
             await check_database(url)
-    for target in TARGETS:
-        url = target.url(urls)
-        if target.needs_pgvector and not await pgvector_available(url):
-            report(f"{target.name}: skipped: no pgvector at {mask_url(url)} (vector search stays off)")
-            continue
-        await _run(url, target, _refuse_tables_without_history)
-        before, after = await _run(url, target, _upgrade)
-        if before == after:
-            report(f"{target.name}: {mask_url(url)} is up to date ({_revision_text(after)})")
-        else:
-            change = f"{_revision_text(before)} -> {_revision_text(after)}"
-            report(f"{target.name}: upgraded {mask_url(url)}: {change}")
+    # Runs started at once (a deploy step on every replica) take turns: the first applies the
+    # migrations, the others then find the databases up to date (docs/migrations.md).
+    async with schema_lock(target.url(urls) for target in TARGETS):
+        for target in TARGETS:
+            await _upgrade_target(target, target.url(urls), report)
+
+
+async def _upgrade_target(target: MigrationTarget, url: str, report: Report) -> None:
+    if target.needs_pgvector and not await pgvector_available(url):
+        report(f"{target.name}: skipped: no pgvector at {mask_url(url)} (vector search stays off)")
+        return
+    await _run(url, target, _refuse_tables_without_history)
+    before, after = await _run(url, target, _upgrade)
+    if before == after:
+        report(f"{target.name}: {mask_url(url)} is up to date ({_revision_text(after)})")
+    else:
+        change = f"{_revision_text(before)} -> {_revision_text(after)}"
+        report(f"{target.name}: upgraded {mask_url(url)}: {change}")
 
 
 async def create_migration(settings: HeavySettings, message: str, report: Report) -> list[Path]:

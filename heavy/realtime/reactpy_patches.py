@@ -19,9 +19,10 @@ Patches:
   connection loop. Client messages are checked by a :class:`StreamGuard` (ReactPy let a malformed
   frame close the connection, and logged every event for a handler the page does not have; such
   events are now refused at receipt, with rate-limited log lines); a connection closed for a frame
-  over the size cap is logged; updates are sent with orjson; and the tab's UI state is recovered
-  (``state_recovery.py``): the snapshot is loaded before the first render and saved after renders
-  and when the connection closes, while the layout still exists. Events are delivered through
+  over the size cap is logged; a client that goes away mid-update is one debug line, not a
+  traceback per task (:class:`ClientGone`); updates are sent with orjson; and the tab's UI state
+  is recovered (``state_recovery.py``): the snapshot is loaded before the first render and saved
+  after renders and when the connection closes, while the layout still exists. Events are delivered through
   :func:`_incoming_loop` so that ``observability/`` can name the connection's log lines and, when
   tracing is on (and only then), wrap each event in a span.
 - ``Layout._render_component`` and ``LifeCycleHook.use_state`` - before a component's first render
@@ -73,7 +74,9 @@ from reactpy.core.serve import (
     _single_outgoing_loop,
 )
 from reactpy.core.types import LayoutEventMessage, LayoutUpdateMessage
+from sanic.exceptions import WebsocketClosed
 from sanic.server.websockets.connection import WebSocketConnection
+from websockets.exceptions import ConnectionClosed
 
 from heavy.observability.stream_connections import observe_connection
 from heavy.observability.tracing import DeliverEvent
@@ -82,6 +85,8 @@ from heavy.realtime.recovery_service import open_tab_recovery
 from heavy.realtime.state_recovery import TabRecovery, restore_state
 from heavy.realtime.stream_guard import StreamGuard, StreamLimits, log_if_closed_for_size
 from heavy.realtime.tab_identity import connection_request
+
+logger = logging.getLogger(__name__)
 
 _ORIGINAL_HOOK_STATE = life_cycle_hook_module._HOOK_STATE
 _ORIGINAL_USE_EFFECT = reactpy.use_effect
@@ -161,20 +166,39 @@ def _refuse_unwrapped_hooks() -> None:
 _recoveries: WeakKeyDictionary[Layout, TabRecovery] = WeakKeyDictionary()
 
 
+# What sending to or receiving from a websocket whose client has gone raises (Sanic's own
+# exception, or the websockets library's, depending on where the close was noticed).
+_CLIENT_GONE = (WebsocketClosed, ConnectionClosed, ConnectionError)
+
+
+class ClientGone(Stop):
+    """The client went away (a tab closed, a network dropped): the connection ends quietly.
+
+    A :class:`Stop`, which ReactPy's loops let through without logging: ReactPy logged "Failed to
+    send update" and Sanic a traceback per task for what is a normal event.
+    """
+
+
 def make_send_recv_callbacks(socket: WebSocketConnection) -> tuple[SendCoroutine, RecvCoroutine]:
-    """Like ReactPy's, but ``recv`` hands over the raw frame for :func:`serve_layout` to check."""
+    """Like ReactPy's, but ``recv`` hands over the raw frame for :func:`serve_layout` to check,
+    and a client that went away ends the connection with :class:`ClientGone`."""
 
     async def send(value: Any) -> None:
-        await socket.send(orjson.dumps(value).decode())
+        try:
+            await socket.send(orjson.dumps(value).decode())
+        except _CLIENT_GONE as error:
+            raise ClientGone(f"while sending an update ({type(error).__name__})") from error
 
     async def recv() -> Any:
         try:
             data = await socket.recv()
+        except _CLIENT_GONE as error:
+            raise ClientGone(f"while waiting for events ({type(error).__name__})") from error
         except BaseException:  # a frame over the size cap surfaces here as a cancellation
             log_if_closed_for_size(socket)
             raise
         if data is None:
-            raise Stop()
+            raise ClientGone("with a close frame")
         return data
 
     return send, recv
@@ -204,13 +228,20 @@ async def serve_layout(
 
     async with layout:
         _live_layouts[layout] = asyncio.get_running_loop()  # hot reload re-renders it
+        gone: str | None = None
         try:
-            async with create_task_group() as task_group:
-                task_group.start_soon(_single_outgoing_loop, layout, stream.send_and_snapshot)
-                task_group.start_soon(_incoming_loop, task_group, observed.deliver, stream.checked_recv)
-        except* Stop:
-            pass  # the client went away
+            try:
+                async with create_task_group() as task_group:
+                    task_group.start_soon(_single_outgoing_loop, layout, stream.send_and_snapshot)
+                    task_group.start_soon(_incoming_loop, task_group, observed.deliver, stream.checked_recv)
+            except* Stop as stopped:
+                gone = _how_it_went(stopped)
+        except asyncio.CancelledError:
+            gone = "(the connection was lost)"  # Sanic cancels the handler of a dropped connection
+            raise
         finally:
+            if gone is not None:  # normal, so one quiet line rather than a traceback per task
+                logger.debug("stream: the client went away %s", gone)
             if recorder is not None and recording is not None:
                 recorder.close_connection(recording)
             observed.closed()
@@ -218,6 +249,12 @@ async def serve_layout(
             if recovery is not None:
                 await recovery.flush()  # still attached: a reconnect arriving now waits for this
                 recovery.detach()
+
+
+def _how_it_went(stopped: BaseExceptionGroup[Stop]) -> str:
+    """The first reason given for the connection's end (both loops may notice it)."""
+    reasons = [str(error) for error in stopped.exceptions if str(error)]
+    return reasons[0] if reasons else ""
 
 
 class _ConnectionStream:

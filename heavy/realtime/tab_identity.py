@@ -1,7 +1,8 @@
 """Which tab a websocket belongs to, and the key its UI state is kept under.
 
 Each tab makes itself a random id, keeps it in ``sessionStorage`` (so it survives reloads of that
-tab and nothing else) and adds it to the stream URL (``heavy/static/js/heavy_tab.js``). The id alone
+tab and nothing else; only while no page of the tab is open, so a duplicated tab makes its own)
+and adds it to the stream URL (``heavy/static/js/heavy_tab.js``). The id alone
 is not enough to claim state: the storage key is an HMAC over the tab id, a random per-browser
 cookie (HttpOnly, so scripts cannot read it) and the signed-in user. Another browser lacks the
 cookie; another user (after logout) has another id; either way the key differs and the tab

@@ -84,6 +84,10 @@ class TestDemoRecording:
         assert sum("#counter-button" in name for name in names) == 3
         assert any("#search-query" in name for name in names)
         assert any("#search-form" in name for name in names)
+        adds = [i for i, name in enumerate(names) if "#add-document-form" in name]
+        searches = [i for i, name in enumerate(names) if "#search-form" in name]
+        assert adds, "it stores what it searches for, so it replays on any database"
+        assert adds[0] < searches[0]
         assert any(name.endswith("-> /other") for name in names)
         assert names[-1].endswith("-> /")
 
