@@ -33,7 +33,7 @@ from types import SimpleNamespace
 
 import httpx
 
-from heavy.config import HeavySettings, env_prefix, load_settings
+from heavy.config import HeavySettings, env_prefix
 from heavy.data.db_connection import open_database_connections
 from heavy.data.embedded_postgres import stop_embedded_postgres
 from heavy.load_testing.replay_plan import load_replay_plan

@@ -32,8 +32,8 @@ from heavy.ui.brython_assets import register_brython_routes
 from heavy.ui.page_head import page_head
 from heavy.web.health import health_blueprint
 from heavy.web.lifecycle import register_database_lifecycle
-from heavy.web.security_headers import register_security_headers
 from heavy.web.request_guard import register_request_guard
+from heavy.web.security_headers import register_security_headers
 
 logger = logging.getLogger(__name__)
 

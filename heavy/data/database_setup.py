@@ -94,7 +94,7 @@ def describe_connection_error(url: str, error: BaseException) -> str:
     return f"cannot reach the database at {mask_url(url)}: {detail}"
 
 
-def database_error(url: str, error: BaseException) -> HeavyStackError:
+def database_error(url: str, error: BaseException) -> HeavyError:
     """The one-line error for ``error`` met while using ``url``.
 
     An error carrying a SQLSTATE is the database answering (a unique violation, a missing

@@ -9,8 +9,8 @@ import pytest
 from playwright.async_api import Page, expect
 
 from heavy.realtime.tab_identity import TAB_QUERY_PARAMETER
-from tests.support.browser import open_app
 from tests.heavy.browser.test_state_recovery import TRACK_SOCKETS
+from tests.support.browser import open_app
 from tests.support.servers import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -16,9 +16,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from heavy.config import mask_url, normalise_database_url
 from heavy.data.database_setup import DatabaseUrls, create_engine, database_error
 from heavy.data.embedded_postgres import EmbeddedPostgres
-from heavy.config import mask_url, normalise_database_url
 from heavy.errors import DatabaseRefusedError
 from heavy.migrations.scratch import drop_database
 from heavy.migrations.targets import ALEMBIC_INI, SQL_TARGET, TARGETS, MigrationTarget

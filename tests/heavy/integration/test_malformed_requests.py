@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from heavy.app_factory import create_app
-from heavy.config import Settings
+from heavy.config import HeavySettings
 from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
@@ -22,7 +22,7 @@ _FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture
-async def base_url(settings: Settings) -> AsyncIterator[str]:
+async def base_url(settings: HeavySettings) -> AsyncIterator[str]:
     async with serve_in_process(create_app(settings, name=f"malformed_{next(_app_numbers)}")) as url:
         yield url
 
