@@ -78,11 +78,18 @@ async def open_sessions(
         yield sessions
 
 
-async def click(session: StreamClient) -> float:
-    """One click and its answer: the round trip in seconds."""
+async def click(session: StreamClient, element_id: str = COUNTER_ID, *, shows: str | None = None) -> float:
+    """One click and its answer: the round trip in seconds.
+
+    ``shows``: the answer is the re-render after which the element shows this text, not just the
+    next message (on a page such as the demo's, other blocks send updates of their own).
+    """
     started = time.perf_counter()
-    await session.click(COUNTER_ID)
-    await session.receive_update(ANSWER_TIMEOUT_SECONDS)
+    await session.click(element_id)
+    if shows is None:
+        await session.receive_update(ANSWER_TIMEOUT_SECONDS)
+    else:
+        await session.wait_for_text(element_id, shows, ANSWER_TIMEOUT_SECONDS)
     return time.perf_counter() - started
 
 

@@ -1,11 +1,15 @@
-"""A signed-in user's ``GET /auth/me`` while 100 bad logins arrive at once, against the same request idle.
+"""A signed-in user's ``/auth/me`` and an open tab's click while 100 bad logins arrive, against both idle.
 
 Each bad login costs the server an argon2 check (~0.1 s of CPU) unless it is refused first. The
-figure that matters is the ratio of ``/auth/me``'s p95 during the flood to its p95 idle, both
+figures that matter are the ratios of each probe's p95 during the flood to its p95 idle, all
 measured in the same run against the same ``heavy run`` server (its own embedded PostgreSQL in a
-temporary folder, or ``--base-url`` for a server you started). The flood comes from ten loopback
-addresses (127.0.R.2 to 127.0.R.11 in round R), so the per-address limit does not refuse most of it
-before any hashing: the server has to check, queue or turn away every login.
+temporary folder, or ``--base-url`` for a server you started). The two probes run side by side,
+idle as during the floods: ``/auth/me`` one request after another, and a tab on the landing page
+(a real websocket) clicking its counter, each click timed until the re-render showing the new
+count arrives (at most 40 clicks a second, under the stream guard's limit for one tab). The flood
+comes from ten loopback addresses (127.0.R.2 to 127.0.R.11 in round R), so the per-address limit
+does not refuse most of it before any hashing: the server has to check, queue or turn away every
+login.
 
 Run: ``.venv/bin/python -m bench.login_flood [--logins 100] [--rounds 3]``
 """
@@ -23,52 +27,128 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from bench.click_client import ANSWER_TIMEOUT_SECONDS, click
 from bench.results import print_table, summarise_ms, write_results
 from bench.server_process import PROJECT_ROOT, START_TIMEOUT_SECONDS, BenchmarkError, free_port
+from bench.servers import counter_text
 from heavy.config import env_prefix
 from heavy.data.embedded_postgres import stop_embedded_postgres
+from heavy.realtime.stream_client import StreamClient
 
 CLIENTS_PER_ROUND = 10
 PASSWORD = "the bystander's own password"
+LANDING_COUNTER_ID = "counter-button"  # the demo landing page's counter (heavy_stack/frontend/pages)
+CLICKS_PER_SECOND = 40
 
 
 async def measure(
     base_url: str, *, logins: int = 100, rounds: int = 3, idle_samples: int = 200
 ) -> dict[str, Any]:
-    """Idle ``/auth/me`` timings, then ``rounds`` floods of ``logins`` bad logins with ``/auth/me``
+    """Idle ``/auth/me`` and click timings, then ``rounds`` floods of ``logins`` bad logins with both
     timed throughout; percentiles, their ratios, and how the flood was answered."""
-    async with httpx.AsyncClient(base_url=base_url, timeout=120) as http:
+    async with (
+        httpx.AsyncClient(base_url=base_url, timeout=120) as http,
+        open_counter_tab(base_url) as tab,
+    ):
         session_id = await _signed_in_session(http)
         headers = {"cookie": f"heavy_session={session_id}"}
-        for _ in range(20):  # warm-up: connections, caches
-            await http.get("/auth/me", headers=headers)
-        idle = [await _timed_me(http, headers) for _ in range(idle_samples)]
-        during: list[float] = []
+
+        async def timed_me() -> float:
+            return await _timed_me(http, headers)
+
+        await asyncio.gather(_repeat(timed_me, 20), _repeat(tab.timed_click, 20))  # warm-up
+        idle_me, idle_clicks = await asyncio.gather(
+            _repeat(timed_me, idle_samples), _repeat(tab.timed_click, idle_samples)
+        )
+        during_me: list[float] = []
+        during_clicks: list[float] = []
         answers: collections.Counter[str] = collections.Counter()
         flood_seconds: list[float] = []
         for round_number in range(rounds):
             started = time.perf_counter()
             flood = asyncio.create_task(_flood(base_url, logins, round_number))
-            while not flood.done():
-                during.append(await _timed_me(http, headers))
+            me, clicks = await asyncio.gather(
+                repeat_while(flood, timed_me), repeat_while(flood, tab.timed_click)
+            )
+            during_me += me
+            during_clicks += clicks
             answers.update(await flood)
             flood_seconds.append(time.perf_counter() - started)
+        tab.check_counted()
+    return {
+        "auth_me": _compare(idle_me, during_me),
+        "click": _compare(idle_clicks, during_clicks),
+        "logins_per_flood": logins,
+        "rounds": rounds,
+        "flood_seconds": flood_seconds,
+        "flood_answers": dict(sorted(answers.items())),
+    }
+
+
+class CounterTab:
+    """An open tab on the landing page clicking its counter: each click timed until its re-render.
+
+    Clicks start at most ``CLICKS_PER_SECOND`` apart: faster, the server's stream guard would drop
+    them (``STREAM_MAX_EVENTS_PER_SECOND``, 50 by default), as it should for any one tab.
+    """
+
+    def __init__(self, session: StreamClient) -> None:
+        self.session = session
+        self.clicks = 0
+        self._next_click_at = 0.0
+
+    async def timed_click(self) -> float:
+        """One click, until the button shows the new count (a lost or doubled update never does)."""
+        await asyncio.sleep(self._next_click_at - time.perf_counter())
+        self._next_click_at = time.perf_counter() + 1 / CLICKS_PER_SECOND
+        self.clicks += 1
+        try:
+            return await click(self.session, LANDING_COUNTER_ID, shows=counter_text(self.clicks))
+        except TimeoutError:
+            raise BenchmarkError(
+                f"click {self.clicks} got no update within {ANSWER_TIMEOUT_SECONDS:.0f}s: "
+                f"the page shows {self.session.text_of(LANDING_COUNTER_ID)!r}"
+            ) from None
+
+    def check_counted(self) -> None:
+        shown = self.session.text_of(LANDING_COUNTER_ID)
+        if shown != counter_text(self.clicks):
+            raise BenchmarkError(f"after {self.clicks} clicks the page shows {shown!r}")
+
+
+@contextlib.asynccontextmanager
+async def open_counter_tab(base_url: str) -> AsyncIterator[CounterTab]:
+    """A tab on the landing page, past its first render, closed afterwards."""
+    async with StreamClient.open(base_url) as session:
+        await session.wait_for_element(LANDING_COUNTER_ID, ANSWER_TIMEOUT_SECONDS)
+        yield CounterTab(session)
+
+
+async def repeat_while(running: asyncio.Task[Any], probe: Callable[[], Awaitable[float]]) -> list[float]:
+    """``probe`` one call after another until ``running`` is done (at least once)."""
+    timings = [await probe()]
+    while not running.done():
+        timings.append(await probe())
+    return timings
+
+
+async def _repeat(probe: Callable[[], Awaitable[float]], times: int) -> list[float]:
+    return [await probe() for _ in range(times)]
+
+
+def _compare(idle: list[float], during: list[float]) -> dict[str, Any]:
     idle_summary, during_summary = summarise_ms(idle), summarise_ms(during)
     return {
         "idle": idle_summary,
         "during_flood": during_summary,
         "ratio_p50": during_summary["p50_ms"] / idle_summary["p50_ms"],
         "ratio_p95": during_summary["p95_ms"] / idle_summary["p95_ms"],
-        "logins_per_flood": logins,
-        "rounds": rounds,
-        "flood_seconds": flood_seconds,
-        "flood_answers": dict(sorted(answers.items())),
     }
 
 
@@ -176,7 +256,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--logins", type=int, default=100, help="bad logins per flood (default 100)")
     parser.add_argument("--rounds", type=int, default=3, help="floods, one after another (default 3)")
-    parser.add_argument("--idle-samples", type=int, default=200, help="idle /auth/me requests (default 200)")
+    parser.add_argument(
+        "--idle-samples", type=int, default=200, help="idle /auth/me requests and idle clicks (default 200)"
+    )
     parser.add_argument("--base-url", help="measure this running server instead of starting one")
     args = parser.parse_args(argv)
     if args.rounds > 254:
@@ -196,15 +278,18 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def print_flood_table(results: dict[str, Any]) -> None:
+    probes = (("GET /auth/me", results["auth_me"]), ("click -> re-render", results["click"]))
     print_table(
-        ["GET /auth/me", "p50 ms", "p95 ms", "p99 ms", "requests"],
+        ["probe", "", "p50 ms", "p95 ms", "p99 ms", "samples"],
         [
-            [label, f"{r['p50_ms']:.2f}", f"{r['p95_ms']:.2f}", f"{r['p99_ms']:.2f}", str(r["samples"])]
-            for label, r in (("idle", results["idle"]), ("during the floods", results["during_flood"]))
+            [name, phase, f"{r['p50_ms']:.2f}", f"{r['p95_ms']:.2f}", f"{r['p99_ms']:.2f}", str(r["samples"])]
+            for name, probe in probes
+            for phase, r in (("idle", probe["idle"]), ("during the floods", probe["during_flood"]))
         ],
     )
+    for name, probe in probes:
+        print(f"{name} during / idle: p50 {probe['ratio_p50']:.2f}x, p95 {probe['ratio_p95']:.2f}x")
     print(
-        f"during / idle: p50 {results['ratio_p50']:.2f}x, p95 {results['ratio_p95']:.2f}x; "
         f"{results['rounds']} floods of {results['logins_per_flood']} bad logins, each answered in "
         + ", ".join(f"{seconds:.2f}s" for seconds in results["flood_seconds"])
     )

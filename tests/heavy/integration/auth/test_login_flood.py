@@ -2,7 +2,8 @@
 
 Argon2 costs ~0.1 s of CPU per attempt. A flood must neither hold the database pool while it hashes
 (which starved every other request and answered 500 once the pool timed out) nor queue for
-half a minute: logins the server cannot check soon are answered 429 with ``Retry-After``.
+half a minute: logins the server cannot check soon are answered 429 with ``Retry-After``. Nor may
+it stall the event loop that answers open tabs: a click during the flood still gets its re-render.
 """
 
 from __future__ import annotations
@@ -96,14 +97,19 @@ async def probe_while(
 
 
 class TestLoginFlood:
-    async def test_bad_logins_get_no_server_error_and_signed_in_users_stay_served(
+    async def test_bad_logins_get_no_server_error_and_signed_in_users_and_open_tabs_stay_served(
         self, live_server: ServerProcess, sql_sessionmaker: SessionMaker, forget_flood_counters: None
     ) -> None:
         session_id = await signed_in_session(sql_sessionmaker)
 
-        flood = asyncio.create_task(flood_of_bad_logins(live_server.base_url))
-        samples = await probe_while(flood, live_server.base_url, session_id)
-        answers = await flood
+        async with login_flood.open_counter_tab(live_server.base_url) as tab:
+            flood = asyncio.create_task(flood_of_bad_logins(live_server.base_url))
+            samples, clicks = await asyncio.gather(
+                probe_while(flood, live_server.base_url, session_id),
+                login_flood.repeat_while(flood, tab.timed_click),  # each waits for its own count
+            )
+            answers = await flood
+            shown = tab.session.text_of(login_flood.LANDING_COUNTER_ID)
 
         statuses = sorted(response.status_code for response in answers)
         server_errors = [status for status in statuses if status >= 500]
@@ -123,17 +129,21 @@ class TestLoginFlood:
             assert {status for status, _ in found} == {200}, f"{path} answered {found}"
             p95 = percentile([seconds for _, seconds in found], 0.95)
             assert p95 < GENEROUS_P95_SECONDS, f"{path} p95 {p95:.2f}s during the flood"
+        assert shown == f"Clicked {len(clicks)} times", "every click got its update, once"
+        click_p95 = percentile(clicks, 0.95)
+        assert click_p95 < GENEROUS_P95_SECONDS, f"click p95 {click_p95:.2f}s during the flood"
 
 
 class TestLoginFloodBenchmark:
-    async def test_a_tiny_run_reports_both_phases_and_every_answer(
+    async def test_a_tiny_run_reports_both_phases_of_both_probes_and_every_answer(
         self, live_server: ServerProcess, forget_flood_counters: None
     ) -> None:
         results = await login_flood.measure(live_server.base_url, logins=10, rounds=1, idle_samples=5)
 
-        assert results["idle"]["samples"] == 5
-        assert results["during_flood"]["samples"] >= 1
-        assert results["ratio_p95"] > 0
+        for probe in ("auth_me", "click"):
+            assert results[probe]["idle"]["samples"] == 5
+            assert results[probe]["during_flood"]["samples"] >= 1
+            assert results[probe]["ratio_p95"] > 0
         assert sum(results["flood_answers"].values()) == 10
         assert all(
             answer.startswith(("303 /login?error=", "429 Retry-After")) for answer in results["flood_answers"]
