@@ -250,10 +250,13 @@ class LocalHosts:
                 if child.process.poll() is not None and not child.reported_exit:
                     child.reported_exit = True
                     alive = sum(1 for other in self._hosts if other.process.poll() is None)
-                    _say(
-                        f"{child.name} (port {child.port}) exited with code {child.process.returncode}; "
-                        f"Caddy sends its requests to the {alive} left"
+                    after = (
+                        f"Caddy sends its requests to the {alive} still running"
+                        if alive
+                        else "no host is left"
                     )
+                    code = child.process.returncode
+                    _say(f"{child.name} (port {child.port}) exited with code {code}; {after}")
 
     def _stop_all(self) -> None:
         """The proxy first (no new requests), then the hosts at once (each saves its tabs' state)."""

@@ -4,7 +4,8 @@ host is killed its tabs come back on the other with their state, no request fail
 
 The hosts serve a probe page (tests/support/multi_host_probe.py) that shows the pid serving it:
 that is how a test knows where a tab landed. Tabs are the project's stream client (a real
-websocket, through the proxy), cheaper than Chromium; docs/scaling.md describes the setup.
+websocket, through the proxy), cheaper than Chromium; one test uses Chromium, to see the page's own
+client reconnect by itself. docs/scaling.md describes the setup.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import psutil
 import pytest
+from playwright.async_api import Page, expect
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -33,9 +36,10 @@ from heavy.config import HeavySettings, env_prefix
 from heavy.deploy.local_hosts import find_caddy, host_environment, is_healthy, start_caddy, stop_process
 from heavy.realtime.state_store import REDIS_KEY_KIND
 from heavy.realtime.stream_client import StreamClient
-from heavy.realtime.tab_identity import state_key
+from heavy.realtime.tab_identity import BROWSER_COOKIE, TAB_QUERY_PARAMETER, state_key
 from heavy.web.key_derivation import derive_key
 from tests.heavy.integration.realtime.conftest import Tab
+from tests.support.browser import PageWatch
 from tests.support.external_services import require_external_redis
 from tests.support.multi_host_probe import CREATE_NOTES_TABLE, NOTES_TABLE
 from tests.support.servers import ServerProcess, free_port
@@ -245,8 +249,52 @@ class TestTwoHostsBehindCaddy:
                 assert any("live updates over postgres" in host.log() for host in hosts.hosts)
 
 
+@pytest.mark.browser
+class TestInChromium:
+    async def test_a_page_whose_host_dies_reconnects_by_itself_through_caddy_with_its_state(
+        self,
+        page: Page,
+        watch: PageWatch,
+        server_env: dict[str, str],
+        settings: HeavySettings,
+        sql_engine: AsyncEngine,
+        redis_url: str,
+        tmp_path: Path,
+    ) -> None:
+        env = {**server_env, f"{env_prefix()}REDIS_URL": redis_url}
+        redis = Redis.from_url(redis_url)
+        async with notes_table(sql_engine):
+            with cluster(env, tmp_path) as hosts:
+                await page.goto(hosts.proxy_url)
+                pid_a = int(await page.locator("#host").inner_text())
+                tab = await browser_tab(page, watch)
+                snapshot_key = redis_state_key(settings, tab)
+                before = await redis.get(snapshot_key)
+                await page.click("#add")
+                await page.click("#add")
+                await expect(page.locator("#count")).to_have_text("2")
+                await wait_for_new_snapshot(redis, snapshot_key, before)
+
+                hosts.host_serving(pid_a).stop(signal.SIGKILL)
+
+                (pid_b,) = [host.process.pid for host in hosts.hosts if host.process.pid != pid_a]
+                await expect(page.locator("#host")).to_have_text(str(pid_b), timeout=30_000)  # no reload
+                await expect(page.locator("#count")).to_have_text("2")
+        await redis.delete(snapshot_key)
+        await redis.aclose()
+
+
+async def browser_tab(page: Page, watch: PageWatch) -> Tab:
+    """The page's tab as the server sees it: the id in its stream URL, its browser cookie."""
+    stream_url = next(url for url in watch.requests if "/_reactpy/stream" in url)
+    (tab_id,) = parse_qs(urlsplit(stream_url).query)[TAB_QUERY_PARAMETER]
+    cookies = await page.context.cookies()
+    browser_id = next(cookie["value"] for cookie in cookies if cookie.get("name") == BROWSER_COOKIE)
+    return Tab(tab_id=tab_id, browser_id=browser_id)
+
+
 class TestHeavyHostsCommand:
-    def test_serves_through_caddy_from_every_host_and_ctrl_c_stops_them_all(
+    def test_serves_from_every_host_carries_on_when_one_dies_and_ctrl_c_stops_them_all(
         self, server_env: dict[str, str], tmp_path: Path
     ) -> None:
         port = free_port()
@@ -269,6 +317,15 @@ class TestHeavyHostsCommand:
             children = psutil.Process(command.pid).children(recursive=True)
             workers = {worker for _, worker in asyncio.run(proxied_statuses(proxy_url, "/healthz", 4))}
             assert len(workers) == 2  # round robin over both hosts
+
+            killed = next(child for child in children if child.pid in workers)
+            killed.kill()
+            wait_until(
+                lambda: "exited with code -9" in (tmp_path / "hosts.log").read_text(), 10, "the notice"
+            )
+            answers = asyncio.run(proxied_statuses(proxy_url, "/healthz", 10))
+            assert {status for status, _ in answers} == {200}
+            assert killed.pid not in {worker for _, worker in answers}
 
             command.send_signal(signal.SIGINT)  # Ctrl+C
             assert command.wait(60) == 0
