@@ -217,7 +217,7 @@ class LocalHosts:
             upstreams=upstreams,
             bind=self.bind,
             caddyfile=self.caddyfile,
-            log_level="WARN",  # its health-check lines every second would drown the hosts' lines
+            log_level="ERROR",  # its health checks' lines (every second) and start-up notes are noise here
             output=subprocess.PIPE,
         )
         proxy = _Child("caddy", self.port, process)
