@@ -154,7 +154,8 @@ class _Child:
 
 @dataclass
 class LocalHosts:
-    """``hosts`` times ``heavy run --workers workers`` on free loopback ports, Caddy on ``bind:port``."""
+    """``hosts`` processes of ``heavy run --workers workers``, each on a free loopback port, and Caddy
+    in front of them on ``bind:port``."""
 
     hosts: int
     port: int
