@@ -30,6 +30,7 @@ def _register_commands() -> None:
     from heavy.cli.add_table import add_table
     from heavy.cli.bench import bench
     from heavy.cli.dev import dev
+    from heavy.cli.hosts import hosts
     from heavy.cli.load_test import load_test
     from heavy.cli.migrate import migrate
     from heavy.cli.pave_db import pave_db
@@ -42,6 +43,7 @@ def _register_commands() -> None:
 
     commands = (
         run,
+        hosts,
         dev,
         test_daemon,
         pave_db,

@@ -93,3 +93,22 @@ class TestHeavyRunRefusesBadInput:
         assert result.returncode == 0
         for option in ("--host", "--port", "--workers"):
             assert option in result.stdout
+
+
+class TestHeavyHostsRefusesBadInput:
+    def test_a_taken_proxy_port_is_one_line_before_anything_starts(self, tmp_path: Path) -> None:
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen(1)
+            port = taken.getsockname()[1]
+
+            result = run_heavy(["hosts", "--port", str(port)], {}, tmp_path)
+
+        assert_one_line_error(result, f"127.0.0.1:{port} for the proxy cannot be used", "--port")
+        assert not (tmp_path / ".heavy").exists()  # no database was started
+
+    def test_a_missing_caddy_is_one_line_naming_the_fix(self, tmp_path: Path) -> None:
+        result = run_heavy(["hosts", "--caddy", str(tmp_path / "caddy")], {}, tmp_path)
+
+        assert_one_line_error(result, "is not an executable caddy binary")
+        assert result.returncode == 2

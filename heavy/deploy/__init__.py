@@ -1,0 +1,1 @@
+"""Deployment pieces: the Caddyfile for several hosts behind one proxy, and ``heavy hosts``."""
