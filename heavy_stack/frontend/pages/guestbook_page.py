@@ -55,6 +55,7 @@ def guestbook_manager() -> GuestbookEntryManager[GuestbookEntry]:
 @component
 def GuestbookPage() -> Component:
     live = use_topic(GUESTBOOK)
+    zone = use_user_timezone().zone
     # Entries are PostgreSQL's data, re-read on every mount: never worth a place in a state snapshot.
     no_entries: tuple[GuestbookEntry, ...] = ()
     entries, set_entries = use_server_only_state(no_entries)
@@ -64,8 +65,10 @@ def GuestbookPage() -> Component:
 
     async def load_entries(context: HeavyContext) -> None:
         manager = guestbook_manager()
-        set_entries(tuple(await manager.newest_entries(limit=NEWEST_ENTRIES_SHOWN)))
-        set_total(await manager.count_entries())
+        newest = tuple(await manager.newest_entries(limit=NEWEST_ENTRIES_SHOWN))
+        count = await manager.count_entries()
+        set_entries(newest)  # all three at once: no render shows a list with another list's count
+        set_total(count)
         set_loaded(True)
 
     # Every message (and every re-sync after missed ones) bumps live.version: re-read, don't patch.
@@ -82,7 +85,7 @@ def GuestbookPage() -> Component:
             {"class_name": "page-grid"},
             SignGuestbookSection(live=live, on_signed=lambda: set_signed(lambda count: count + 1)),
             Section(
-                GuestbookEntries(entries, total=total, loaded=loaded, zone=use_user_timezone().zone),
+                GuestbookEntries(entries, total=total, loaded=loaded, zone=zone),
                 title="Latest messages",
                 id="guestbook-entries-section",
                 class_name="span-all",
@@ -124,7 +127,6 @@ def SignGuestbookSection(live: LiveTopic[GuestbookChange], on_signed: Callable[[
                 on_change=lambda event: set_draft(event["target"]["value"]),
                 hint=f"Up to {MAX_MESSAGE_LENGTH} characters.",
                 error=error or None,
-                autocomplete="off",
             ),
             Button("Sign the guestbook", submit=True, id="guestbook-submit"),
             on_submit=sign,

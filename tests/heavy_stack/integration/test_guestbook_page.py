@@ -59,7 +59,7 @@ def open_guestbook(base_url: str, *, session_id: str | None = None) -> StreamCli
 
 async def opened(client: StreamClient) -> StreamClient:
     """Wait until the page has read the entries once."""
-    await client.wait_for(lambda page: page._text_or_none("guestbook-count") not in (None, "Loading…"))
+    await client.wait_for(lambda page: text_or_none(page, "guestbook-count") not in (None, "Loading…"))
     return client
 
 
@@ -88,6 +88,11 @@ def shown(client: StreamClient) -> list[tuple[str, str]]:
 
 def shows(message: str) -> Any:
     return lambda page: message in [shown_message for shown_message, _ in shown(page)]
+
+
+def text_or_none(client: StreamClient, element_id: str) -> str | None:
+    element = client.find(element_id)
+    return None if element is None else text_content(element)
 
 
 def value_of(client: StreamClient, element_id: str) -> object:
@@ -129,6 +134,7 @@ class TestLiveEntries:
             await sign(writer, message)
             await reader.wait_for(shows(message))
             await writer.wait_for_text("guestbook-status", SIGNED)
+            await writer.wait_for(shows(message))
 
             assert shown(reader)[0] == (message, "guest")
             assert shown(writer)[0] == (message, "guest")
