@@ -1,8 +1,10 @@
 """Inputs: a labelled line, a labelled text area, a labelled number, and a button.
 
 Each field is a ``<label>`` and its control (plus an optional hint the control is described by),
-so every input has an accessible name. ``on_change`` / ``on_click`` handlers go through
-heavy_event: a plain function gets the event, an async one gets a HeavyContext first. Leave
+so every input has an accessible name; ``error`` shows what is wrong with the value right under
+the control (announced to screen readers, the control marked invalid). ``on_change`` /
+``on_click`` handlers go through heavy_event: a plain function gets the event, an async one gets
+a HeavyContext first. Leave
 ``value`` unset for a field the user fills in freely and that is read on submit
 (``get_input_by_id``); set it (with ``on_change``) for a field the server keeps in step.
 """
@@ -31,6 +33,7 @@ def LineInput(
     type: LineInputType = "text",
     placeholder: str | None = None,
     hint: str | None = None,
+    error: str | None = None,
     required: bool = False,
     max_length: int | None = None,
     autocomplete: str = "off",
@@ -42,11 +45,12 @@ def LineInput(
         id,
         label,
         hint,
+        error,
         hide_label,
         class_name,
         html.input(
             {
-                **_control_attributes(id, hint, on_change, required=required),
+                **_control_attributes(id, hint, error, on_change, required=required),
                 **element_attributes(
                     type=type,
                     value=value,
@@ -69,6 +73,7 @@ def TextInput(
     rows: int = 4,
     placeholder: str | None = None,
     hint: str | None = None,
+    error: str | None = None,
     required: bool = False,
     max_length: int | None = None,
     hide_label: bool = False,
@@ -79,11 +84,12 @@ def TextInput(
         id,
         label,
         hint,
+        error,
         hide_label,
         class_name,
         html.textarea(
             {
-                **_control_attributes(id, hint, on_change, required=required),
+                **_control_attributes(id, hint, error, on_change, required=required),
                 **element_attributes(
                     value=value,
                     rows=rows,
@@ -106,6 +112,7 @@ def NumberInput(
     maximum: int | float | None = None,
     float_step: str = "0.1",
     hint: str | None = None,
+    error: str | None = None,
     required: bool = False,
     hide_label: bool = False,
     class_name: str = "",
@@ -120,11 +127,12 @@ def NumberInput(
         id,
         label,
         hint,
+        error,
         hide_label,
         class_name,
         html.input(
             {
-                **_control_attributes(id, hint, on_change, required=required),
+                **_control_attributes(id, hint, error, on_change, required=required),
                 **element_attributes(
                     type="number",
                     value=value,
@@ -163,10 +171,15 @@ def Button(
 
 
 def _control_attributes(
-    id: str, hint: str | None, on_change: EventHandlerFunction | None, *, required: bool
+    id: str, hint: str | None, error: str | None, on_change: EventHandlerFunction | None, *, required: bool
 ) -> dict[str, Any]:
+    described_by = class_names(f"{id}-hint" if hint else None, f"{id}-error" if error else None)
     attributes: dict[str, Any] = element_attributes(
-        id=id, name=id, required=required, aria_describedby=f"{id}-hint" if hint else None
+        id=id,
+        name=id,
+        required=required,
+        aria_describedby=described_by or None,
+        aria_invalid="true" if error else None,
     )
     if on_change is not None:
         attributes["on_change"] = heavy_event(on_change)
@@ -174,7 +187,13 @@ def _control_attributes(
 
 
 def _field(
-    id: str, label: str, hint: str | None, hide_label: bool, class_name: str, control: VdomDict
+    id: str,
+    label: str,
+    hint: str | None,
+    error: str | None,
+    hide_label: bool,
+    class_name: str,
+    control: VdomDict,
 ) -> VdomDict:
     return html.div(
         {"class_name": class_names("field", class_name)},
@@ -187,4 +206,9 @@ def _field(
         ),
         control,
         *([html.p({"id": f"{id}-hint", "class_name": "field-hint"}, hint)] if hint else []),
+        *(
+            [html.p({"id": f"{id}-error", "class_name": "field-error", "role": "alert"}, error)]
+            if error
+            else []
+        ),
     )

@@ -12,7 +12,11 @@ from heavy_stack.frontend.components.links import NewTabLink, RouterLink
 from heavy_stack.frontend.pages.account_pages import AccountMenu
 
 APP_NAME = "Heavy Stack"
-NAVIGATION = (("/", "Home", "nav-home"), ("/other", "Another page", "nav-other"))
+NAVIGATION = (
+    ("/", "Home", "nav-home"),
+    ("/guestbook", "Guestbook", "nav-guestbook"),
+    ("/other", "Another page", "nav-other"),
+)
 """(path, label, id) of each page in the header's navigation."""
 
 

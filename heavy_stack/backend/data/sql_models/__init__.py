@@ -4,5 +4,6 @@ import here (``heavy add-table`` does it for you). The runtime's own tables (use
 sessions, saved UI state) are registered by the runtime."""
 
 from heavy_stack.backend.data.sql_models.document import SQLDocument
+from heavy_stack.backend.data.sql_models.guestbook_entry import SQLGuestbookEntry
 
-__all__ = ["SQLDocument"]
+__all__ = ["SQLDocument", "SQLGuestbookEntry"]

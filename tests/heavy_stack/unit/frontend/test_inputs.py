@@ -30,6 +30,23 @@ class TestLineInput:
         assert control["attributes"]["aria_describedby"] == "email-hint"
         assert hint["attributes"]["id"] == "email-hint"
 
+    def test_an_error_shows_under_the_control_which_is_marked_invalid(self) -> None:
+        field = vdom(LineInput(id="message", label="Message", hint="Be kind", error="Write a message first."))
+
+        _label, control, hint, error = field["children"]
+        assert hint["attributes"]["id"] == "message-hint"
+        assert error["attributes"] == {"id": "message-error", "class_name": "field-error", "role": "alert"}
+        assert error["children"] == ["Write a message first."]
+        assert control["attributes"]["aria_invalid"] == "true"
+        assert control["attributes"]["aria_describedby"] == "message-hint message-error"
+
+    def test_without_an_error_the_control_is_not_marked_invalid(self) -> None:
+        field = vdom(LineInput(id="message", label="Message"))
+
+        assert len(field["children"]) == 2
+        assert "aria_invalid" not in control_of(field)["attributes"]
+        assert "aria_describedby" not in control_of(field)["attributes"]
+
     def test_an_unset_value_leaves_the_field_to_the_user(self) -> None:
         assert "value" not in control_of(vdom(LineInput(id="free", label="Free")))["attributes"]
         assert control_of(vdom(LineInput(id="kept", label="Kept", value="x")))["attributes"]["value"] == "x"
@@ -63,6 +80,12 @@ class TestTextInput:
         assert control["tagName"] == "textarea"
         assert control["attributes"]["rows"] == 6
         assert control["attributes"]["max_length"] == 100
+
+    def test_an_error_shows_under_the_textarea(self) -> None:
+        field = vdom(TextInput(id="note", label="Note", error="Too long."))
+
+        assert field["children"][-1]["children"] == ["Too long."]
+        assert control_of(field)["attributes"]["aria_describedby"] == "note-error"
 
 
 class TestNumberInput:
