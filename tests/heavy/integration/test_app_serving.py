@@ -33,6 +33,7 @@ class TestHttp:
             "database": "ok",
             "vector_database": "ok",
             "vector_search": "on",
+            "live_updates": "listening",
             "environment": "DEV",
         }
 

@@ -9,18 +9,20 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import BaseModel
 from reactpy import component, html, use_ref, use_state
 
 from heavy.app_factory import create_app
 from heavy.config import HeavySettings
-from heavy.live import LiveError, TabClosedError, Topic, signed_in, use_topic
+from heavy.live import LiveError, TabClosedError, Topic, current_broker, signed_in, use_topic
 from heavy.live.broker import LiveBroker
 from heavy.realtime.stream_client import StreamClient
 from heavy.ui.reactpy_util import heavy_event
 from heavy.ui.types import Component
 from heavy.web.api_requests import HeavyContext
+from tests.heavy.integration.live.test_broker import kill_listening_connections
 from tests.support.external_services import require_external_redis
 from tests.support.servers import serve_in_process
 
@@ -165,3 +167,32 @@ class TestPublishingAfterTheTabClosed:
 
         assert outcome == ["this tab no longer follows 'test_hook_pings': nothing was published"]
         assert published == 0
+
+
+class TestTheServerThroughALostListener:
+    async def test_health_says_reconnecting_then_listening_and_stays_200(
+        self, serve: Any, live_settings: HeavySettings
+    ) -> None:
+        async with serve(PingBoard) as base_url, httpx.AsyncClient(base_url=base_url) as http:
+            before = (await http.get("/healthz")).json()
+            broker = current_broker()
+            await kill_listening_connections(broker.backend)
+            states: list[str] = []
+            async with asyncio.timeout(20):
+                while not states or states[-1] != "listening" or "reconnecting" not in states:
+                    response = await http.get("/healthz")
+                    assert response.status_code == 200
+                    states.append(response.json()["live_updates"])
+                    await asyncio.sleep(0.05)
+
+            async with (
+                StreamClient.open(base_url, with_router=False) as sender,
+                StreamClient.open(base_url, with_router=False) as watcher,
+            ):
+                await watcher.wait_for_element("ping")
+                await asyncio.sleep(0.2)
+                await sender.click("ping")
+                await watcher.wait_for_text("last", "100")
+
+        assert before["live_updates"] == "listening"
+        assert states[0] in ("listening", "reconnecting")
