@@ -11,17 +11,19 @@ import asyncio
 import functools
 import itertools
 import secrets
+import signal
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import pytest
-from pydantic import BaseModel
-from reactpy import component, html
 from redis.asyncio import Redis
+from sanic import Sanic
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -29,16 +31,17 @@ from heavy.app_factory import create_app
 from heavy.config import HeavySettings
 from heavy.data.database_setup import DatabaseUrls
 from heavy.data.db_connection import make_sessionmaker
-from heavy.live import Presence, PresenceEntry, Topic, signed_in, use_presence
+from heavy.live import Presence, PresenceEntry
 from heavy.live.backends import LiveBackend, PostgresBackend, RedisBackend
 from heavy.live.broker import LiveBroker
 from heavy.live.presence_store import PostgresPresenceStore, PresenceStore, RedisPresenceStore
 from heavy.live.presence_tracker import PresenceTracker
 from heavy.realtime.stream_client import StreamClient, StreamClientContext
 from heavy.realtime.tab_identity import BROWSER_COOKIE, TAB_QUERY_PARAMETER
-from heavy.ui.types import Component
+from tests.support import PROJECT_ROOT
 from tests.support.external_services import require_external_redis
-from tests.support.servers import serve_in_process
+from tests.support.presence_server import MEMBERS_ROOM, ROOM, PresencePage
+from tests.support.servers import heavy_server, serve_in_process
 
 pytestmark = pytest.mark.slow
 
@@ -47,14 +50,6 @@ SHOWS_WITHIN_SECONDS = 2.0  # issue 21: joins and leaves show in other tabs with
 HEARTBEAT_SECONDS = 0.25
 TTL_SECONDS = 1.0
 QUIET_HEARTBEAT_SECONDS = 15.0  # long enough that only the announcements can make a change show
-
-
-class Nothing(BaseModel):
-    pass
-
-
-ROOM = Topic("test_presence_room", Nothing, keyed=True)
-MEMBERS_ROOM = Topic("test_presence_members", Nothing, keyed=True, can_follow=signed_in)
 
 
 @dataclass
@@ -275,21 +270,8 @@ class TestDeadProcesses:
 # Through real servers and websockets ---------------------------------------------------------
 
 _app_numbers = itertools.count()
-
-
-def presence_text(presence: Presence) -> str:
-    names = ", ".join(sorted(f"{entry.name}x{entry.tabs}" for entry in presence.entries))
-    return f"{presence.people} people, {presence.tabs} tabs: {names}"
-
-
-@component
-def PresencePage(room_key: str) -> Component:
-    room = use_presence(ROOM, room_key)
-    members = use_presence(MEMBERS_ROOM, room_key)
-    return html.div(
-        html.p({"id": "room"}, presence_text(room)),
-        html.p({"id": "members"}, presence_text(members)),
-    )
+SERVER_PRESENCE = {"live_presence_heartbeat_seconds": 0.5, "live_presence_ttl_seconds": 2.0}
+PRESENCE_SERVER = (sys.executable, "-m", "tests.support.presence_server")
 
 
 def open_tab(base_url: str, browser_id: str) -> StreamClientContext:
@@ -302,20 +284,26 @@ def open_tab(base_url: str, browser_id: str) -> StreamClientContext:
 
 
 @pytest.fixture(params=BACKENDS)
-def live_settings(request: pytest.FixtureRequest, settings: HeavySettings) -> HeavySettings:
+def live_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Settings of every server in a test: the backend, and a short presence TTL."""
     if request.param == "redis":
-        return settings.model_copy(update={"live_updates": "redis", "redis_url": require_external_redis()})
-    return settings.model_copy(update={"live_updates": "postgres"})
+        return {**SERVER_PRESENCE, "live_updates": "redis", "redis_url": require_external_redis()}
+    return {**SERVER_PRESENCE, "live_updates": "postgres"}
+
+
+def page_app(settings: HeavySettings, room_key: str) -> Sanic[Any, Any]:
+    """An app serving the room's presence page (a server of its own: its broker, its tracker)."""
+    root: Callable[[], Any] = functools.partial(PresencePage, room_key)
+    return create_app(settings, name=f"presence_{next(_app_numbers)}", root=root)
 
 
 class TestThroughRealServers:
     async def test_two_connections_to_two_servers_see_each_other_and_a_refused_topic_stays_empty(
-        self, live_settings: HeavySettings
+        self, settings: HeavySettings, live_overrides: dict[str, Any]
     ) -> None:
         room_key = uuid4().hex
-        root: Callable[[], Any] = functools.partial(PresencePage, room_key)
-        first_app = create_app(live_settings, name=f"presence_{next(_app_numbers)}", root=root)
-        second_app = create_app(live_settings, name=f"presence_{next(_app_numbers)}", root=root)
+        server_settings = settings.model_copy(update=live_overrides)
+        first_app, second_app = page_app(server_settings, room_key), page_app(server_settings, room_key)
         first_browser, second_browser = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         async with (
             serve_in_process(first_app) as first_url,
@@ -341,3 +329,34 @@ class TestThroughRealServers:
                 assert app.ctx.presence.channels == {ROOM.channel(room_key)}  # nobody joined the other
                 stored = await app.ctx.presence.store.read([MEMBERS_ROOM.channel(room_key)])
                 assert stored == {}
+
+    async def test_the_tabs_of_a_killed_server_drop_out_of_the_other_servers_pages(
+        self,
+        settings: HeavySettings,
+        server_env: dict[str, str],
+        live_overrides: dict[str, Any],
+        tmp_path: Path,
+    ) -> None:
+        room_key = uuid4().hex
+        env = {
+            **server_env,
+            **{settings.env_name(name): str(value) for name, value in live_overrides.items()},
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+        with heavy_server([room_key], env, tmp_path / "doomed.log", program=PRESENCE_SERVER) as doomed:
+            async with (
+                serve_in_process(
+                    page_app(settings.model_copy(update=live_overrides), room_key)
+                ) as survivor_url,
+                AsyncExitStack() as tabs,
+            ):
+                survivor = await tabs.enter_async_context(open_tab(survivor_url, secrets.token_urlsafe(32)))
+                victim = await tabs.enter_async_context(open_tab(doomed.base_url, secrets.token_urlsafe(32)))
+                both = "2 people, 2 tabs: guestx1, guestx1"
+                await survivor.wait_for_text("room", both, timeout=SHOWS_WITHIN_SECONDS + 3)
+                await victim.wait_for_text("room", both, timeout=SHOWS_WITHIN_SECONDS + 3)
+
+                doomed.stop(signal.SIGKILL)  # no goodbye: its entries are left to expire
+                ttl = live_overrides["live_presence_ttl_seconds"]
+                heartbeat = live_overrides["live_presence_heartbeat_seconds"]
+                await survivor.wait_for_text("room", "1 people, 1 tabs: guestx1", timeout=ttl + heartbeat + 3)
