@@ -252,17 +252,20 @@ class PresenceTracker:
     async def _heartbeat_loop(self) -> None:
         while True:
             await asyncio.sleep(self.heartbeat_seconds)
+            if not self._members and not self._written:
+                continue  # no tabs here, nothing of ours in the store: an idle server costs nothing
             local = {channel: self._local_rows(channel) for channel in self._members}
             try:
                 async with self._write_lock:
                     await self.store.refresh(self.origin, local)
-                self._written.update(local)
+                self._written = set(local)
                 self._store_answered()
             except Exception as error:
                 self._store_failed(error)
             if self._dirty:
                 self._flush_needed.set()
-            self._mark_stale(self._members)  # entries of a process that died expire: see them go
+            if self._members:
+                self._mark_stale(self._members)  # entries of a process that died expire: see them go
 
     def _store_failed(self, error: Exception) -> None:
         if not self._failing:

@@ -237,8 +237,9 @@ class TestDeadProcesses:
         doomed = await spawn()
         room = a_room()
         user_tab(doomed, room, "14", "Gus")
-        await asyncio.sleep(HEARTBEAT_SECONDS * 2)
-        assert (await doomed.tracker.store.read([room]))[room]
+        async with asyncio.timeout(10):
+            while not await doomed.tracker.store.read([room]):  # noqa: ASYNC110 (polling the store)
+                await asyncio.sleep(0.05)
 
         await doomed.tracker.halt()
         await asyncio.sleep(TTL_SECONDS + 0.2)
@@ -272,6 +273,7 @@ class TestDeadProcesses:
 _app_numbers = itertools.count()
 SERVER_PRESENCE = {"live_presence_heartbeat_seconds": 0.5, "live_presence_ttl_seconds": 2.0}
 PRESENCE_SERVER = (sys.executable, "-m", "tests.support.presence_server")
+PAGE_SHOWS_WITHIN_SECONDS = 10.0  # whole servers on a busy CI machine; the 2 s bound is held above
 
 
 def open_tab(base_url: str, browser_id: str) -> StreamClientContext:
@@ -313,15 +315,19 @@ class TestThroughRealServers:
             first = await tabs.enter_async_context(open_tab(first_url, first_browser))
             second = await tabs.enter_async_context(open_tab(second_url, second_browser))
             both = "2 people, 2 tabs: guestx1, guestx1"
-            await first.wait_for_text("room", both, timeout=SHOWS_WITHIN_SECONDS + 3)
-            await second.wait_for_text("room", both, timeout=SHOWS_WITHIN_SECONDS + 3)
+            await first.wait_for_text("room", both, timeout=PAGE_SHOWS_WITHIN_SECONDS)
+            await second.wait_for_text("room", both, timeout=PAGE_SHOWS_WITHIN_SECONDS)
 
             again = await tabs.enter_async_context(open_tab(second_url, first_browser))  # same browser
-            await first.wait_for_text("room", "2 people, 3 tabs: guestx1, guestx2", timeout=5)
-            await again.wait_for_text("room", "2 people, 3 tabs: guestx1, guestx2", timeout=5)
+            await first.wait_for_text(
+                "room", "2 people, 3 tabs: guestx1, guestx2", timeout=PAGE_SHOWS_WITHIN_SECONDS
+            )
+            await again.wait_for_text(
+                "room", "2 people, 3 tabs: guestx1, guestx2", timeout=PAGE_SHOWS_WITHIN_SECONDS
+            )
 
             await again.websocket.close()  # a tab closed: the others see it leave
-            await first.wait_for_text("room", both, timeout=SHOWS_WITHIN_SECONDS + 3)
+            await first.wait_for_text("room", both, timeout=PAGE_SHOWS_WITHIN_SECONDS)
 
             for client in (first, second):
                 assert client.text_of("members") == "0 people, 0 tabs: "  # guests may not follow it
@@ -353,8 +359,8 @@ class TestThroughRealServers:
                 survivor = await tabs.enter_async_context(open_tab(survivor_url, secrets.token_urlsafe(32)))
                 victim = await tabs.enter_async_context(open_tab(doomed.base_url, secrets.token_urlsafe(32)))
                 both = "2 people, 2 tabs: guestx1, guestx1"
-                await survivor.wait_for_text("room", both, timeout=SHOWS_WITHIN_SECONDS + 3)
-                await victim.wait_for_text("room", both, timeout=SHOWS_WITHIN_SECONDS + 3)
+                await survivor.wait_for_text("room", both, timeout=PAGE_SHOWS_WITHIN_SECONDS)
+                await victim.wait_for_text("room", both, timeout=PAGE_SHOWS_WITHIN_SECONDS)
 
                 doomed.stop(signal.SIGKILL)  # no goodbye: its entries are left to expire
                 ttl = live_overrides["live_presence_ttl_seconds"]
