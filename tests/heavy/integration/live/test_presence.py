@@ -21,12 +21,14 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import httpx
 import pytest
 from redis.asyncio import Redis
 from sanic import Sanic
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from heavy.accounts.sessions import SESSION_COOKIE
 from heavy.app_factory import create_app
 from heavy.config import HeavySettings
 from heavy.data.database_setup import DatabaseUrls
@@ -276,13 +278,34 @@ PRESENCE_SERVER = (sys.executable, "-m", "tests.support.presence_server")
 PAGE_SHOWS_WITHIN_SECONDS = 10.0  # whole servers on a busy CI machine; the 2 s bound is held above
 
 
-def open_tab(base_url: str, browser_id: str) -> StreamClientContext:
+def open_tab(base_url: str, browser_id: str, session_id: str | None = None) -> StreamClientContext:
+    """A new tab of the browser ``browser_id``; signed in when given a login session id."""
+    cookie = f"{BROWSER_COOKIE}={browser_id}"
+    if session_id is not None:
+        cookie += f"; {SESSION_COOKIE}={session_id}"
     return StreamClient.open(
         base_url,
         query=f"{TAB_QUERY_PARAMETER}={secrets.token_urlsafe(24)}",
-        headers={"cookie": f"{BROWSER_COOKIE}={browser_id}"},
+        headers={"cookie": cookie},
         with_router=False,
     )
+
+
+async def sign_up(base_url: str, display_name: str) -> str:
+    """A new account, signed up over HTTP as a browser would; its login session id."""
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        response = await http.post(
+            "/auth/signup",
+            data={
+                "email": f"presence-{uuid4().hex[:10]}@example.com",
+                "password": "a perfectly fine password",
+                "display_name": display_name,
+            },
+        )
+    assert response.status_code == 303
+    session_id = response.cookies.get(SESSION_COOKIE)
+    assert session_id is not None
+    return session_id
 
 
 @pytest.fixture(params=BACKENDS)
@@ -335,6 +358,31 @@ class TestThroughRealServers:
                 assert app.ctx.presence.channels == {ROOM.channel(room_key)}  # nobody joined the other
                 stored = await app.ctx.presence.store.read([MEMBERS_ROOM.channel(room_key)])
                 assert stored == {}
+
+    async def test_a_signed_in_user_is_one_entry_with_their_tabs_on_every_server(
+        self, settings: HeavySettings, live_overrides: dict[str, Any]
+    ) -> None:
+        room_key = uuid4().hex
+        server_settings = settings.model_copy(update=live_overrides)
+        async with (
+            serve_in_process(page_app(server_settings, room_key)) as first_url,
+            serve_in_process(page_app(server_settings, room_key)) as second_url,
+            AsyncExitStack() as tabs,
+        ):
+            session_id = await sign_up(first_url, "Ada")
+            browser = secrets.token_urlsafe(32)
+            ada_here = await tabs.enter_async_context(open_tab(first_url, browser, session_id))
+            await tabs.enter_async_context(open_tab(second_url, browser, session_id))
+            guest = await tabs.enter_async_context(open_tab(second_url, secrets.token_urlsafe(32)))
+
+            everyone = "2 people, 3 tabs: Adax2, guestx1"
+            await ada_here.wait_for_text("room", everyone, timeout=PAGE_SHOWS_WITHIN_SECONDS)
+            await guest.wait_for_text("room", everyone, timeout=PAGE_SHOWS_WITHIN_SECONDS)
+            # The members' room lets her in, and only her: the guest sees (and joins) nothing.
+            await ada_here.wait_for_text(
+                "members", "1 people, 2 tabs: Adax2", timeout=PAGE_SHOWS_WITHIN_SECONDS
+            )
+            assert guest.text_of("members") == "0 people, 0 tabs: "
 
     async def test_the_tabs_of_a_killed_server_drop_out_of_the_other_servers_pages(
         self,
