@@ -116,9 +116,10 @@ async def spawn(
         make_store = functools.partial(RedisPresenceStore, redis, key_prefix=f"{live_channel}:")
     started: list[Process] = []
 
-    async def start(heartbeat: float = HEARTBEAT_SECONDS, ttl: float = TTL_SECONDS) -> Process:
+    async def start(heartbeat: float = HEARTBEAT_SECONDS) -> Process:
         broker = LiveBroker(make_backend(), max_message_bytes=4096)
         await broker.start()
+        ttl = max(TTL_SECONDS, 4 * heartbeat)  # as the settings insist: a TTL outlives two heartbeats
         tracker = PresenceTracker(broker, make_store(ttl), heartbeat_seconds=heartbeat)
         await tracker.start()
         started.append(Process(broker, tracker))
@@ -140,7 +141,10 @@ def a_room() -> str:
 
 class TestJoinAndLeave:
     async def test_a_join_in_one_process_shows_in_another_within_two_seconds(self, spawn: Spawn) -> None:
-        here, there = await spawn(heartbeat=QUIET_HEARTBEAT_SECONDS), await spawn()
+        here, there = (
+            await spawn(heartbeat=QUIET_HEARTBEAT_SECONDS),
+            await spawn(heartbeat=QUIET_HEARTBEAT_SECONDS),
+        )
         room = a_room()
         watcher = guest_tab(there, room, "watcher")
 
