@@ -166,6 +166,12 @@ class HeavySettings(BaseSettings):
     )
     live_publish_burst: int = Field(default=10, ge=1)
     live_queue_limit: int = Field(default=64, ge=1, description="undelivered messages a tab may fall behind")
+    live_presence_heartbeat_seconds: float = Field(
+        default=1.0, ge=0.2, le=30, description="how often a process renews its tabs' presence"
+    )
+    live_presence_ttl_seconds: float = Field(
+        default=4.0, ge=1, le=120, description="how long presence lasts without a heartbeat (a dead host)"
+    )
     record_file: Annotated[Path | None, BeforeValidator(_blank_is_none)] = Field(
         default=None, description="Append every stream message to this recording (docs/load-testing.md)"
     )
@@ -191,6 +197,19 @@ class HeavySettings(BaseSettings):
             raise ValueError(
                 f"{type(self).env_name('mail_backend')}=smtp needs {type(self).env_name('smtp_url')} "
                 "(for example smtp://localhost:25)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _presence_outlives_two_heartbeats(self) -> HeavySettings:
+        if self.live_presence_ttl_seconds < 2 * self.live_presence_heartbeat_seconds:
+            ttl, heartbeat = (
+                self.env_name("live_presence_ttl_seconds"),
+                self.env_name("live_presence_heartbeat_seconds"),
+            )
+            raise ValueError(
+                f"{ttl} ({self.live_presence_ttl_seconds:g}) must be at least twice {heartbeat} "
+                f"({self.live_presence_heartbeat_seconds:g}), or a late heartbeat makes a tab blink out"
             )
         return self
 

@@ -18,6 +18,7 @@ RUNTIME_TABLE_MODULES = (
     "heavy.accounts.user_model",
     "heavy.accounts.login_session_model",
     "heavy.realtime.ui_state_snapshot_model",
+    "heavy.live.presence_model",
 )
 
 

@@ -7,6 +7,7 @@ live = use_topic(GUESTBOOK)                          # in a component: re-render
 heavy_use_effect(load_entries, [live.version])       # the data lives in PostgreSQL: re-read it
 await live.publish(GuestbookChange(entry_id=...))    # from the tab: checked and rate-limited
 await publish(GUESTBOOK, GuestbookChange(...))       # from an HTTP route or a background task
+presence = use_presence(GUESTBOOK)                   # who else is looking: presence.entries, .people
 ```
 
 Messages travel over PostgreSQL LISTEN/NOTIFY by default, or Redis pub/sub (docs/live-updates.md).
@@ -21,6 +22,7 @@ from pydantic import BaseModel
 from heavy.accounts.users import AnonymousUser, User
 from heavy.live.broker import LiveMessage
 from heavy.live.hooks import LiveTopic, use_topic
+from heavy.live.presence import Presence, PresenceEntry, use_presence
 from heavy.live.service import current_broker
 from heavy.live.topics import (
     LiveError,
@@ -57,6 +59,8 @@ __all__ = [
     "LiveMessage",
     "LiveTopic",
     "MessageRefusedError",
+    "Presence",
+    "PresenceEntry",
     "PublishRateError",
     "TabClosedError",
     "Topic",
@@ -67,5 +71,6 @@ __all__ = [
     "owner_only",
     "publish",
     "signed_in",
+    "use_presence",
     "use_topic",
 ]

@@ -5,6 +5,10 @@ Fan-out never waits on a tab: each subscription keeps at most ``queue_limit`` un
 messages; past that its queue is dropped and it is marked for a re-sync (the component re-reads
 what it shows), so a slow or stuck tab costs only itself. A message is parsed once per process,
 whatever the number of tabs following it.
+
+Besides messages, the channel carries presence announcements (``{"k": "presence", "c": channel,
+"o": origin}``): "this process's tabs on that channel changed, re-read it". A payload without
+``"k"`` is a message, as it always was.
 """
 
 from __future__ import annotations
@@ -30,6 +34,10 @@ logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_QUEUE_LIMIT = 64
+PRESENCE_KIND = "presence"
+
+PresenceListener = Callable[[str, str], None]
+"""Called with ``(channel, origin)`` for each presence announcement heard, this process's included."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +117,7 @@ class LiveBroker:
         self.origin = f"{os.uname().nodename}:{os.getpid()}:{secrets.token_hex(3)}"
         self._sequence = itertools.count(1)
         self._subscriptions: dict[str, set[Subscription]] = {}
+        self.on_presence: PresenceListener | None = None
         self.published = 0
         self.received = 0
         self.overflows = 0
@@ -180,17 +189,30 @@ class LiveBroker:
         self.published += 1
         return LiveMessage(channel=channel, data=data, origin=self.origin, sequence=sequence)
 
+    async def announce_presence(self, channel: str) -> None:
+        """Tell every process that this one's tabs on ``channel`` changed (the entries are in the
+        presence store; the announcement only says where to look)."""
+        payload = orjson.dumps({"k": PRESENCE_KIND, "c": channel, "o": self.origin}).decode()
+        await self.backend.publish(payload)
+
     def _receive(self, payload: str) -> None:
         """A payload from the backend: parse it once, hand it to this process's followers."""
         self.received += 1
         try:
             envelope = orjson.loads(payload)
+            kind = envelope.get("k")
+            if kind == PRESENCE_KIND:
+                if self.on_presence is not None:
+                    self.on_presence(str(envelope["c"]), str(envelope["o"]))
+                return
+            if kind is not None:
+                raise ValueError(f"unknown kind {kind!r}")
             channel, origin, sequence, data = envelope["c"], envelope["o"], envelope["n"], envelope["d"]
             subscriptions = self._subscriptions.get(channel)
             if not subscriptions:
                 return
             message = LiveMessage(channel, topic_named(channel).parse(data), str(origin), int(sequence))
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, LiveError) as error:
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError, LiveError) as error:
             self.malformed += 1
             if self.malformed == 1 or self.malformed % 1000 == 0:
                 logger.warning("live updates: ignored %d malformed payload(s): %s", self.malformed, error)

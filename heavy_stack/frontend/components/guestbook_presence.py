@@ -6,22 +6,13 @@ from collections.abc import Sequence
 
 from reactpy import component, html
 
+from heavy.live import use_presence
 from heavy.ui import Component
 from heavy_stack.backend.live_topics import GUESTBOOK
-
-# MERGE: heavy.live.use_presence is being written alongside this page (issue 21). Until it is in
-# this branch the presence line renders nothing; once it is, replace this try/except with
-# `from heavy.live import use_presence` and drop the `use_presence is None` test below.
-try:
-    from heavy.live import use_presence  # type: ignore[attr-defined, unused-ignore]
-except ImportError:
-    use_presence = None  # type: ignore[assignment, unused-ignore]
 
 
 @component
 def GuestbookPresence() -> Component:
-    if use_presence is None:
-        return None
     presence = use_presence(GUESTBOOK)
     names = [
         entry.name if entry.tabs == 1 else f"{entry.name} ({entry.tabs} tabs)" for entry in presence.entries

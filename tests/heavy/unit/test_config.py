@@ -118,6 +118,14 @@ class TestConfigurationErrors:
         with pytest.raises(ConfigurationError, match="HEAVY_STACK_REDIS_URL: not a Redis URL"):
             load_settings(_env_file=None, redis_url="http://localhost:6379")
 
+    def test_a_presence_ttl_shorter_than_two_heartbeats_is_refused(self) -> None:
+        with pytest.raises(
+            ConfigurationError,
+            match=r"HEAVY_STACK_LIVE_PRESENCE_TTL_SECONDS \(3\) must be at least twice "
+            r"HEAVY_STACK_LIVE_PRESENCE_HEARTBEAT_SECONDS \(2\)",
+        ):
+            load_settings(_env_file=None, live_presence_ttl_seconds=3, live_presence_heartbeat_seconds=2)
+
     def test_production_refuses_the_default_secret_key(self) -> None:
         with pytest.raises(ConfigurationError, match="HEAVY_STACK_SECRET_KEY must be set"):
             load_settings(

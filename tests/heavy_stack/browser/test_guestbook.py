@@ -102,6 +102,10 @@ class TestTwoPeople:
         await sign_up(ada, two_workers.base_url, "Ada Lovelace")
         await open_guestbook(ada, two_workers.base_url)
         await open_guestbook(guest, two_workers.base_url)
+        for person in (ada, guest):  # presence, whichever workers the two pages landed on
+            await expect(person.locator("#guestbook-presence")).to_have_text(
+                "2 people here: Ada Lovelace and guest", timeout=LIVE_TIMEOUT_MS
+            )
 
         await sign(ada, ada_message)
         message, author = newest_entry(guest)
