@@ -4,8 +4,6 @@ cookie no script can read."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from urllib.parse import quote
 
 import pytest
@@ -14,52 +12,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from heavy.accounts.login_throttle import ThrottleLimits
+from tests.heavy_stack.browser.account_flow import PASSWORD, log_in, new_email, sign_up, sign_up_and_log_in
 from tests.support.browser import open_app
 from tests.support.servers import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-async def forget_attempts_from_this_machine(sql_engine: AsyncEngine) -> AsyncIterator[None]:
-    """Every test's browser is 127.0.0.1: don't let one test's failures or sign-ups count against
-    another."""
-    yield
-    async with sql_engine.begin() as connection:
-        await connection.execute(
-            text("DELETE FROM login_attempts WHERE key IN ('address:127.0.0.1', 'signup:127.0.0.1')")
-        )
-
-
-def new_email() -> str:
-    return f"ada-{uuid.uuid4().hex[:10]}@example.com"
-
-
-async def sign_up(page: Page, base_url: str, email: str, name: str = "Ada Lovelace") -> None:
-    await open_app(page, f"{base_url}/signup", "#signup-form")
-    await page.fill("#display_name", name)
-    await page.fill("#email", email)
-    await page.fill("#password", PASSWORD)
-    await page.click("#signup-submit")
-
-
-async def sign_up_and_log_in(page: Page, base_url: str, email: str, name: str = "Ada Lovelace") -> None:
-    """Sign-up never signs in (its answer must not say whether the email was new): log in after it."""
-    await sign_up(page, base_url, email, name)
-    await expect(page.locator("#form-notice")).to_be_visible()
-    await log_in(page, base_url, email)
-    await expect(page.locator("#account-link")).to_be_visible()
-
-
-async def log_in(
-    page: Page, base_url: str, email: str, password: str = PASSWORD, path: str = "/login"
-) -> None:
-    await open_app(page, f"{base_url}{path}", "#login-form")
-    await page.fill("#email", email)
-    await page.fill("#password", password)
-    await page.click("#login-submit")
 
 
 async def log_out(page: Page) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from heavy_stack.frontend.pages.guestbook_page import SIGNED
+from tests.heavy_stack.browser.account_flow import new_email, sign_up_and_log_in
 from tests.support.browser import ARTIFACTS_DIR, BROWSER_TIMEZONE, VIEWPORT, PageWatch, open_app
 from tests.support.servers import ServerProcess, heavy_server
 
@@ -22,7 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 RUN = uuid.uuid4().hex[:10]
 """In every message this module writes, so it can remove them from the shared test database."""
 LIVE_TIMEOUT_MS = 30_000  # generous: two workers and two browsers share a small CI machine
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="module")
@@ -79,11 +79,7 @@ def newest_entry(page: Page) -> tuple[Locator, Locator]:
 
 
 async def sign_up(page: Page, base_url: str, name: str) -> None:
-    await open_app(page, f"{base_url}/signup", "#signup-form")
-    await page.fill("#display_name", name)
-    await page.fill("#email", f"guestbook-{uuid.uuid4().hex[:10]}@example.com")
-    await page.fill("#password", PASSWORD)
-    await page.click("#signup-submit")
+    await sign_up_and_log_in(page, base_url, new_email(), name)
     await expect(page.locator("#account-link")).to_have_text(name)
 
 
