@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from http.cookies import SimpleCookie
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,6 +19,7 @@ from heavy.app_factory import create_app
 from heavy.config import HeavySettings
 from heavy.realtime.stream_client import StreamClient, StreamClientContext, text_content, walk
 from heavy_stack.frontend.pages.guestbook_page import SIGNED, SIGNED_TOO_FAST
+from tests.support.accounts import signed_in_session
 from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
@@ -100,24 +99,6 @@ def value_of(client: StreamClient, element_id: str) -> object:
     return None if element is None else element.get("attributes", {}).get("value")
 
 
-async def sign_up(base_url: str, display_name: str) -> str:
-    """A new account, signed in over HTTP as a browser would; its login session id."""
-    async with httpx.AsyncClient(base_url=base_url) as http:
-        response = await http.post(
-            "/auth/signup",
-            data={
-                "email": f"guestbook-{uuid.uuid4().hex[:10]}@example.com",
-                "password": "a perfectly fine password",
-                "display_name": display_name,
-            },
-        )
-    assert response.status_code == 303
-    cookies: SimpleCookie = SimpleCookie()
-    for header in response.headers.get_list("set-cookie"):
-        cookies.load(header)
-    return cookies[SESSION_COOKIE].value
-
-
 async def count_entries(sql_engine: AsyncEngine) -> int:
     async with sql_engine.connect() as connection:
         return int((await connection.execute(text("SELECT count(*) FROM guestbook_entries"))).scalar_one())
@@ -169,7 +150,7 @@ class TestLiveEntries:
 
     async def test_a_signed_in_author_signs_with_their_name(self, hosts: tuple[str, str]) -> None:
         host_a, host_b = hosts
-        session_id = await sign_up(host_a, "Ada Lovelace")
+        session_id = await signed_in_session(host_a, "Ada Lovelace")
         message = unique("signed by name")
         async with open_guestbook(host_a, session_id=session_id) as writer, open_guestbook(host_b) as reader:
             await opened(writer)

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-import httpx
 import pytest
 from redis.asyncio import Redis
 from sanic import Sanic
@@ -41,6 +40,7 @@ from heavy.live.presence_tracker import PresenceTracker
 from heavy.realtime.stream_client import StreamClient, StreamClientContext
 from heavy.realtime.tab_identity import BROWSER_COOKIE, TAB_QUERY_PARAMETER
 from tests.support import PROJECT_ROOT
+from tests.support.accounts import signed_in_session
 from tests.support.external_services import require_external_redis
 from tests.support.presence_server import MEMBERS_ROOM, ROOM, PresencePage
 from tests.support.servers import heavy_server, serve_in_process
@@ -295,23 +295,6 @@ def open_tab(base_url: str, browser_id: str, session_id: str | None = None) -> S
     )
 
 
-async def sign_up(base_url: str, display_name: str) -> str:
-    """A new account, signed up over HTTP as a browser would; its login session id."""
-    async with httpx.AsyncClient(base_url=base_url) as http:
-        response = await http.post(
-            "/auth/signup",
-            data={
-                "email": f"presence-{uuid4().hex[:10]}@example.com",
-                "password": "a perfectly fine password",
-                "display_name": display_name,
-            },
-        )
-    assert response.status_code == 303
-    session_id = response.cookies.get(SESSION_COOKIE)
-    assert session_id is not None
-    return session_id
-
-
 @pytest.fixture(params=BACKENDS)
 def live_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
     """Settings of every server in a test: the backend, and a short presence TTL."""
@@ -373,7 +356,7 @@ class TestThroughRealServers:
             serve_in_process(page_app(server_settings, room_key)) as second_url,
             AsyncExitStack() as tabs,
         ):
-            session_id = await sign_up(first_url, "Ada")
+            session_id = await signed_in_session(first_url, "Ada")
             browser = secrets.token_urlsafe(32)
             ada_here = await tabs.enter_async_context(open_tab(first_url, browser, session_id))
             await tabs.enter_async_context(open_tab(second_url, browser, session_id))

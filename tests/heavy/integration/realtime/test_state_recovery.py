@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from http.cookies import SimpleCookie
 from typing import Any
 
 import httpx
@@ -24,6 +22,7 @@ from heavy.realtime.stream_client import StreamClient
 from heavy.realtime.tab_identity import state_key
 from heavy.ui.types import Component
 from tests.heavy.integration.realtime.conftest import StatefulPage, Tab, change_state
+from tests.support.accounts import signed_in_session
 from tests.support.servers import serve_in_process
 
 pytestmark = pytest.mark.slow
@@ -113,22 +112,6 @@ class TestRecovery:
                 await assert_fresh(client)
 
 
-async def sign_up(base_url: str) -> str:
-    """A new account, signed up and logged in over HTTP as a browser would; its login session id."""
-    credentials = {
-        "email": f"tab-{uuid.uuid4().hex[:10]}@example.com",
-        "password": "a perfectly fine password",
-    }
-    async with httpx.AsyncClient(base_url=base_url) as http:
-        await http.post("/auth/signup", data={**credentials, "display_name": "Tab"})
-        response = await http.post("/auth/login", data=credentials)
-    assert response.status_code == 303
-    cookies = SimpleCookie()
-    for header in response.headers.get_list("set-cookie"):
-        cookies.load(header)
-    return cookies[SESSION_COOKIE].value
-
-
 async def log_out(base_url: str, session_id: str) -> None:
     async with httpx.AsyncClient(base_url=base_url) as http:
         response = await http.post("/auth/logout", headers={"cookie": f"{SESSION_COOKIE}={session_id}"})
@@ -139,7 +122,7 @@ class TestSignedInUsers:
     async def test_after_logout_the_same_tab_starts_fresh(self, serve_stateful: Callable[..., Any]) -> None:
         tab = Tab()
         async with serve_stateful() as base_url:
-            session_id = await sign_up(base_url)
+            session_id = await signed_in_session(base_url)
             async with tab.open(base_url, session_id=session_id) as client:
                 await change_state(client)
             async with tab.open(base_url, session_id=session_id) as client:
@@ -157,7 +140,7 @@ class TestSignedInUsers:
     ) -> None:
         tab = Tab()
         async with serve_stateful() as base_url:
-            first_user, second_user = await sign_up(base_url), await sign_up(base_url)
+            first_user, second_user = await signed_in_session(base_url), await signed_in_session(base_url)
             async with tab.open(base_url, session_id=first_user) as client:
                 await change_state(client)
 
