@@ -30,8 +30,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,11 +40,12 @@ from urllib.parse import urlsplit
 from redis import Redis
 from redis.exceptions import RedisError
 
+from bench.profiling import sampled, summarise
 from bench.results import RESULTS_DIR, percentile, print_table, write_results
 from bench.server_process import BenchmarkError, BenchServerProcess, process_tree_cpu_seconds
 from bench.servers import BenchServer
 from bench.servers.heavy_live import PUBLISH_ID, WORKER_ID
-from bench.stack_comparison import raise_open_file_limit, stop_process
+from bench.stack_comparison import print_profile, raise_open_file_limit, stop_process
 from bench.step_runner import StepRunner
 from heavy.data.embedded_postgres import embedded_postgres, stop_embedded_postgres
 from heavy.realtime.stream_client import StreamClient
@@ -60,6 +62,7 @@ LIVE_SERVER = BenchServer(
     needs_database=True,
 )
 OPEN_AT_ONCE = 50  # stays under Sanic's listen backlog of 100
+BALANCE_FACTOR = 3  # tabs opened at most, over those kept, to give every worker its share
 WARM_UP_TIMEOUT_SECONDS = 30.0
 MESSAGE_TIMEOUT_SECONDS = 20.0  # one paced message reaching every tab
 BURST_TIMEOUT_SECONDS = 120.0
@@ -74,6 +77,12 @@ class FanoutSizes:
     tabs: int = 1000
     workers: int = 2
     messages: int = 30
+
+    def scaled(self, factor: float) -> FanoutSizes:
+        """Tabs and messages multiplied by ``factor`` (``heavy bench --scale``); workers unchanged."""
+        return replace(
+            self, tabs=max(2, round(self.tabs * factor)), messages=max(1, round(self.messages * factor))
+        )
 
 
 FULL = FanoutSizes()
@@ -115,37 +124,62 @@ class Tab:
         self._reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
-        receipts, index = self._receipts, self.index
+        receipts = self._receipts
         with contextlib.suppress(Exception):  # the connection closing ends the reader
             async for raw in self.client.websocket:
                 arrived = time.time()
                 data = raw if isinstance(raw, bytes) else raw.encode()
                 for seq, sent_at in _MARK.findall(data):
-                    receipts.add(index, int(seq), float(sent_at), arrived)
+                    receipts.add(self.index, int(seq), float(sent_at), arrived)
 
     async def close(self) -> None:
         self._reader.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await self._reader
+        with contextlib.suppress(Exception):
+            await self.client.websocket.close()
 
 
 @contextlib.asynccontextmanager
-async def open_tabs(base_url: str, count: int, receipts: Receipts) -> AsyncIterator[list[Tab]]:
-    async with contextlib.AsyncExitStack() as stack:
-        tabs: list[Tab] = []
-        while len(tabs) < count:
-            batch = min(OPEN_AT_ONCE, count - len(tabs))
-            clients = await asyncio.gather(
-                *(
-                    stack.enter_async_context(StreamClient.open(base_url, with_router=False))
-                    for _ in range(batch)
-                )
+async def open_tabs(base_url: str, count: int, workers: int, receipts: Receipts) -> AsyncIterator[list[Tab]]:
+    """``count`` tabs, as evenly spread over the ``workers`` as the server lets them be.
+
+    Sanic's workers accept from one shared socket, so whichever is idle first takes a whole batch
+    of connections. Tabs are opened until every worker holds its share (at most
+    ``BALANCE_FACTOR`` times ``count`` in all), then the extra tabs of the others are closed.
+    """
+    share = -(-count // workers)
+    opened: list[Tab] = []
+    try:
+        per_worker: Counter[str] = Counter()
+        while len(opened) < count * BALANCE_FACTOR and (
+            len(opened) < count or len(per_worker) < workers or min(per_worker.values()) < count // workers
+        ):
+            batch = await asyncio.gather(
+                *(StreamClient.open(base_url, with_router=False).__aenter__() for _ in range(OPEN_AT_ONCE))
             )
-            for client in clients:
-                tab = Tab(len(tabs), client, receipts)
-                stack.push_async_callback(tab.close)
-                tabs.append(tab)
-        yield tabs
+            for client in batch:
+                tab = Tab(len(opened), client, receipts)
+                opened.append(tab)
+                per_worker[tab.worker] += 1
+        kept: dict[int, Tab] = {}
+        kept_per_worker: Counter[str] = Counter()
+        for tab in opened:
+            if len(kept) < count and kept_per_worker[tab.worker] < share:
+                kept_per_worker[tab.worker] += 1
+                kept[id(tab)] = tab
+        for tab in opened:  # a worker that took fewer than its share leaves room for the others' tabs
+            if len(kept) < count:
+                kept.setdefault(id(tab), tab)
+        for tab in opened:
+            if id(tab) not in kept:
+                await tab.close()
+        for index, tab in enumerate(kept.values()):
+            tab.index = index
+        yield list(kept.values())
+    finally:
+        for tab in opened:
+            await tab.close()
 
 
 class Publisher:
@@ -257,23 +291,33 @@ def _latency_summary(latencies: list[float]) -> dict[str, Any]:
     }
 
 
-async def measure_backend(process: BenchServerProcess, sizes: FanoutSizes, workers: int) -> dict[str, Any]:
-    """Open the tabs on the started server, warm up, then the paced and the burst phase."""
+async def measure_backend(
+    process: BenchServerProcess, sizes: FanoutSizes, workers: int, profile_path: Path | None = None
+) -> dict[str, Any]:
+    """Open the tabs on the started server, warm up, then the paced and the burst phase.
+
+    ``profile_path``: sample the busiest worker with py-spy through both phases.
+    """
     receipts = Receipts()
     await wait_for_workers(process.base_url, workers)
     opening = time.perf_counter()
-    async with open_tabs(process.base_url, sizes.tabs, receipts) as tabs:
+    async with open_tabs(process.base_url, sizes.tabs, workers, receipts) as tabs:
         opened_seconds = time.perf_counter() - opening
         publisher = Publisher(tabs[0])
         await warm_up(tabs, publisher, receipts)
-        paced_results = await paced(tabs, publisher, receipts, sizes.messages)
-        burst_results = await burst(tabs, publisher, receipts, sizes.messages, process.pid)
-        per_worker: dict[str, int] = {}
-        for tab in tabs:
-            per_worker[tab.worker] = per_worker.get(tab.worker, 0) + 1
+        per_worker = Counter(tab.worker for tab in tabs)
+        with contextlib.ExitStack() as profiling:
+            if profile_path is not None:
+                profiling.enter_context(sampled(int(per_worker.most_common(1)[0][0]), profile_path))
+            paced_results = await paced(tabs, publisher, receipts, sizes.messages)
+            burst_results = await burst(tabs, publisher, receipts, sizes.messages, process.pid)
+    profile = (
+        asdict(summarise(profile_path)) | {"collapsed_stacks": str(profile_path)} if profile_path else None
+    )
     return {
+        "profile": profile,
         "workers": workers,
-        "tabs_per_worker": sorted(per_worker.values(), reverse=True),
+        "tabs_per_worker": [count for _worker, count in per_worker.most_common()],
         "open_seconds": opened_seconds,
         "paced": paced_results,
         "burst": burst_results,
@@ -344,10 +388,14 @@ def run_fanout(
     *,
     redis_url: str = DEFAULT_REDIS_URL,
     results_dir: Path = RESULTS_DIR,
+    profile: bool = False,
 ) -> tuple[dict[str, Any], Path]:
     """Measure each backend in turn (memory with one worker); print the table; write the results."""
     started = time.perf_counter()
-    raise_open_file_limit(sizes.tabs + WORKER_PROBES + 256)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    if profile:
+        results_dir.mkdir(parents=True, exist_ok=True)
+    raise_open_file_limit(sizes.tabs * BALANCE_FACTOR + OPEN_AT_ONCE + 256)
     results: dict[str, Any] = {"sizes": asdict(sizes), "backends": {}, "skipped": {}}
     with (
         StepRunner() as steps,
@@ -368,7 +416,10 @@ def run_fanout(
             )
             process.start()
             try:
-                results["backends"][backend] = steps.run(measure_backend(process, sizes, workers))
+                profile_path = results_dir / f"profile-live-{backend}-{stamp}.txt" if profile else None
+                results["backends"][backend] = steps.run(
+                    measure_backend(process, sizes, workers, profile_path)
+                )
             finally:
                 process.stop()
     results["ratios"] = ratios(results["backends"])
@@ -376,6 +427,9 @@ def run_fanout(
     path = write_results(RESULTS_NAME, results, directory=results_dir)
     print()
     print_fanout(results)
+    for name, figures in results["backends"].items():
+        if figures["profile"]:
+            print_profile(f"a worker with the {name} backend (paced and burst)", figures["profile"])
     print(f"\n{results['seconds']:.0f} s in all; written to {path}")
     return results, path
 
@@ -457,6 +511,7 @@ def main(argv: list[str] | None = None, results_dir: Path = RESULTS_DIR) -> Path
     parser.add_argument("--backend", choices=[*BACKENDS, "all"], default="all")
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     parser.add_argument("--results-dir", type=Path, default=results_dir)
+    parser.add_argument("--profile", action="store_true", help="sample the busiest worker with py-spy")
     args = parser.parse_args(argv)
     if args.tabs < 2 or args.workers < 1 or args.messages < 1:
         parser.error("--tabs must be at least 2, --workers and --messages at least 1")
@@ -466,6 +521,7 @@ def main(argv: list[str] | None = None, results_dir: Path = RESULTS_DIR) -> Path
         backends,
         redis_url=args.redis_url,
         results_dir=args.results_dir,
+        profile=args.profile,
     )
     return path
 
