@@ -77,6 +77,8 @@ class FanoutSizes:
     tabs: int = 1000
     workers: int = 2
     messages: int = 30
+    rounds: int = 3
+    """Each round starts every backend's server in turn, in a rotated order; figures are medians."""
 
     def scaled(self, factor: float) -> FanoutSizes:
         """Tabs and messages multiplied by ``factor`` (``heavy bench --scale``); workers unchanged."""
@@ -86,7 +88,7 @@ class FanoutSizes:
 
 
 FULL = FanoutSizes()
-QUICK = FanoutSizes(tabs=200, messages=10)
+QUICK = FanoutSizes(tabs=200, messages=10, rounds=1)
 
 
 @dataclass
@@ -397,6 +399,7 @@ def run_fanout(
         results_dir.mkdir(parents=True, exist_ok=True)
     raise_open_file_limit(sizes.tabs * BALANCE_FACTOR + OPEN_AT_ONCE + 256)
     results: dict[str, Any] = {"sizes": asdict(sizes), "backends": {}, "skipped": {}}
+    rounds: dict[str, list[dict[str, Any]]] = {}
     with (
         StepRunner() as steps,
         tempfile.TemporaryDirectory(prefix="heavy-live-bench-logs-") as log_folder,
@@ -406,22 +409,34 @@ def run_fanout(
             if backend == "redis" and not redis_answers(redis_url):
                 results["skipped"][backend] = f"no Redis at {_safe_url(redis_url)}"
                 print(f"live fan-out: {backend}: skipped ({results['skipped'][backend]})", flush=True)
-                continue
-            workers = 1 if backend == "memory" else sizes.workers
-            print(f"live fan-out: {backend}, {workers} worker(s), {sizes.tabs} tabs ...", flush=True)
-            process = LiveServerProcess(
-                Path(log_folder),
-                workers=workers,
-                environment=server_environment(backend, data_dir, redis_url),
-            )
-            process.start()
-            try:
-                profile_path = results_dir / f"profile-live-{backend}-{stamp}.txt" if profile else None
-                results["backends"][backend] = steps.run(
-                    measure_backend(process, sizes, workers, profile_path)
+            else:
+                rounds[backend] = []
+        measured = tuple(rounds)
+        for round_number in range(sizes.rounds):
+            shift = round_number % max(1, len(measured))
+            for backend in measured[shift:] + measured[:shift]:
+                workers = 1 if backend == "memory" else sizes.workers
+                print(
+                    f"live fan-out, round {round_number + 1}/{sizes.rounds}: {backend}, "
+                    f"{workers} worker(s), {sizes.tabs} tabs ...",
+                    flush=True,
                 )
-            finally:
-                process.stop()
+                process = LiveServerProcess(
+                    Path(log_folder),
+                    workers=workers,
+                    environment=server_environment(backend, data_dir, redis_url),
+                )
+                process.start()
+                try:
+                    profile_path = (
+                        results_dir / f"profile-live-{backend}-{stamp}.txt"
+                        if profile and round_number == 0
+                        else None
+                    )
+                    rounds[backend].append(steps.run(measure_backend(process, sizes, workers, profile_path)))
+                finally:
+                    process.stop()
+    results["backends"] = {name: combine_rounds(figures) for name, figures in rounds.items()}
     results["ratios"] = ratios(results["backends"])
     results["seconds"] = round(time.perf_counter() - started, 1)
     path = write_results(RESULTS_NAME, results, directory=results_dir)
@@ -432,6 +447,45 @@ def run_fanout(
             print_profile(f"a worker with the {name} backend (paced and burst)", figures["profile"])
     print(f"\n{results['seconds']:.0f} s in all; written to {path}")
     return results, path
+
+
+def combine_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians over the rounds (a burst of load from elsewhere lands on one round); every round kept."""
+
+    def median(phase: str, figure: str) -> float | None:
+        values = [figures[phase][figure] for figures in rounds if figures[phase][figure] is not None]
+        return statistics.median(values) if values else None
+
+    first = rounds[0]
+    return {
+        "workers": first["workers"],
+        "tabs_per_worker": first["tabs_per_worker"],
+        "profile": first["profile"],
+        "paced": {
+            **{
+                figure: median("paced", figure)
+                for figure in ("p50_ms", "p99_ms", "max_ms", "last_tab_ms_p50")
+            },
+            "samples": sum(figures["paced"]["samples"] for figures in rounds),
+        },
+        "burst": {
+            **{
+                figure: median("burst", figure)
+                for figure in (
+                    "p50_ms",
+                    "p99_ms",
+                    "max_ms",
+                    "deliveries_per_second",
+                    "server_cpu_us_per_delivery",
+                    "client_cpu_share",
+                )
+            },
+            "samples": sum(figures["burst"]["samples"] for figures in rounds),
+            "delivered": sum(figures["burst"]["delivered"] for figures in rounds),
+            "expected": sum(figures["burst"]["expected"] for figures in rounds),
+        },
+        "rounds": rounds,
+    }
 
 
 def ratios(backends: dict[str, Any]) -> dict[str, dict[str, float | None]]:
@@ -469,6 +523,7 @@ def print_fanout(results: dict[str, Any]) -> None:
                 _ms(paced_figures["p99_ms"]),
                 _ms(burst_figures["p99_ms"]),
                 f"{burst_figures['deliveries_per_second']:,.0f}",
+                f"{burst_figures['server_cpu_us_per_delivery']:.0f}",
                 f"{burst_figures['delivered']}/{burst_figures['expected']}",
                 _times(ratio.get("paced_p99")),
                 _times(ratio.get("deliveries_per_second")),
@@ -482,6 +537,7 @@ def print_fanout(results: dict[str, Any]) -> None:
             "p99 ms",
             "burst p99 ms",
             "deliveries/s",
+            "server CPU us/delivery",
             "delivered",
             "p99 vs memory",
             "deliveries/s vs memory",
@@ -509,15 +565,16 @@ def main(argv: list[str] | None = None, results_dir: Path = RESULTS_DIR) -> Path
     parser.add_argument("--workers", type=int, default=FULL.workers, help="for postgres and redis")
     parser.add_argument("--messages", type=int, default=FULL.messages, help="per phase")
     parser.add_argument("--backend", choices=[*BACKENDS, "all"], default="all")
+    parser.add_argument("--rounds", type=int, default=FULL.rounds, help="figures are medians over rounds")
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     parser.add_argument("--results-dir", type=Path, default=results_dir)
     parser.add_argument("--profile", action="store_true", help="sample the busiest worker with py-spy")
     args = parser.parse_args(argv)
-    if args.tabs < 2 or args.workers < 1 or args.messages < 1:
-        parser.error("--tabs must be at least 2, --workers and --messages at least 1")
+    if args.tabs < 2 or min(args.workers, args.messages, args.rounds) < 1:
+        parser.error("--tabs must be at least 2, --workers, --messages and --rounds at least 1")
     backends = BACKENDS if args.backend == "all" else (args.backend,)
     _results, path = run_fanout(
-        FanoutSizes(tabs=args.tabs, workers=args.workers, messages=args.messages),
+        FanoutSizes(tabs=args.tabs, workers=args.workers, messages=args.messages, rounds=args.rounds),
         backends,
         redis_url=args.redis_url,
         results_dir=args.results_dir,

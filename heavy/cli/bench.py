@@ -16,7 +16,11 @@ SERVER_NAMES = ("echo", "reactpy", "heavy", "heavy-db")  # bench.servers.SERVERS
 
 
 @click.command()
-@click.option("--quick", is_flag=True, help="Fewer samples: under two minutes instead of under ten.")
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="Fewer samples, no live fan-out: under two minutes instead of under fifteen.",
+)
 @click.option(
     "--scale",
     type=click.FloatRange(min=0, min_open=True),

@@ -29,12 +29,12 @@ def test_every_backend_delivers_every_message_to_every_tab_and_the_report_has_it
     before = _own_children()
 
     path = live_fanout.main(
-        ["--tabs", str(TABS), "--messages", str(MESSAGES), "--redis-url", redis_url],
+        ["--tabs", str(TABS), "--messages", str(MESSAGES), "--rounds", "1", "--redis-url", redis_url],
         results_dir=tmp_path,
     )
 
     results = json.loads(path.read_text())
-    assert results["sizes"] == {"tabs": TABS, "workers": 2, "messages": MESSAGES}
+    assert results["sizes"] == {"tabs": TABS, "workers": 2, "messages": MESSAGES, "rounds": 1}
     assert set(results["backends"]) == {"memory", "postgres", "redis"}
     assert results["skipped"] == {}
     for name, figures in results["backends"].items():
@@ -47,6 +47,7 @@ def test_every_backend_delivers_every_message_to_every_tab_and_the_report_has_it
         assert figures["burst"]["delivered"] == figures["burst"]["expected"] == TABS * MESSAGES
         assert figures["burst"]["deliveries_per_second"] > 0
         assert figures["profile"] is None
+        assert len(figures["rounds"]) == 1
     assert set(results["ratios"]) == {"postgres", "redis"}
     assert set(results["ratios"]["redis"]) == {"paced_p50", "paced_p99", "deliveries_per_second"}
     assert _own_children() <= before  # the servers, their workers and the database are stopped
@@ -54,7 +55,18 @@ def test_every_backend_delivers_every_message_to_every_tab_and_the_report_has_it
 
 def test_an_unreachable_redis_is_skipped_with_the_reason(tmp_path: Path) -> None:
     path = live_fanout.main(
-        ["--tabs", "4", "--messages", "1", "--backend", "redis", "--redis-url", "redis://127.0.0.1:1/0"],
+        [
+            "--tabs",
+            "4",
+            "--messages",
+            "1",
+            "--rounds",
+            "1",
+            "--backend",
+            "redis",
+            "--redis-url",
+            "redis://127.0.0.1:1/0",
+        ],
         results_dir=tmp_path,
     )
 
