@@ -209,8 +209,8 @@ def _describe(response: httpx.Response) -> str:
 
 
 @contextlib.contextmanager
-def heavy_run_server(data_dir: Path) -> Iterator[str]:
-    """``heavy run`` (DEV, one worker) on a free port with its embedded PostgreSQL in ``data_dir``."""
+def heavy_run_server(data_dir: Path, *, workers: int = 1) -> Iterator[str]:
+    """``heavy run`` (DEV) on a free port with its embedded PostgreSQL in ``data_dir``."""
     port = free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith(env_prefix())}
     env |= {f"{env_prefix()}DATA_DIR": str(data_dir), f"{env_prefix()}ACCESS_LOG": "false"}
@@ -218,7 +218,7 @@ def heavy_run_server(data_dir: Path) -> Iterator[str]:
     log_path = data_dir / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "heavy_stack", "run", "--port", str(port)],
+            [sys.executable, "-m", "heavy_stack", "run", "--port", str(port), "--workers", str(workers)],
             cwd=data_dir,
             env=env,
             stdout=log,
