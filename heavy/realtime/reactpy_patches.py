@@ -39,6 +39,9 @@ Patches:
   and anyio's ``acquire`` always yields to the event loop (a cancellation checkpoint), even when
   nothing else holds it: 12 % of a worker's CPU in the live fan-out benchmark. An ``asyncio.Lock``
   keeps one render at a time and, free, is taken without a trip through the loop.
+- :func:`_pin_render_options` - ReactPy reads a few ``reactpy.config`` options on every render; an
+  option nobody set answers through a caught ``AttributeError`` (5 % of a worker's CPU in the
+  live fan-out benchmark). Their values are pinned as they are; setting one later still works.
 - :class:`FastComponentType` - likewise ``Layout`` checked every child that is not a dict (each text
   child, each component) against the ``ComponentType`` Protocol on every render (about 8 us each:
   9 % of a worker's CPU in the live fan-out benchmark); a ``str`` and ReactPy's ``Component`` now
@@ -72,6 +75,13 @@ import reactpy.core.vdom as reactpy_vdom
 import reactpy_router.routers as reactpy_router_routers
 from anyio import create_task_group
 from anyio.abc import TaskGroup
+from reactpy._option import Option
+from reactpy.config import (
+    REACTPY_ASYNC_RENDERING,
+    REACTPY_CHECK_JSON_ATTRS,
+    REACTPY_CHECK_VDOM_SPEC,
+    REACTPY_DEBUG_MODE,
+)
 from reactpy.core._life_cycle_hook import LifeCycleHook
 from reactpy.core.component import Component
 from reactpy.core.events import EventHandler
@@ -412,6 +422,31 @@ class FastEventHandlerType(metaclass=_EventHandlerCheck):
     """Stands in for ``reactpy.core.types.EventHandlerType`` where ``reactpy.core.vdom`` checks it."""
 
 
+_RENDER_OPTIONS: tuple[Option[Any], ...] = (
+    REACTPY_DEBUG_MODE,
+    REACTPY_ASYNC_RENDERING,
+    REACTPY_CHECK_VDOM_SPEC,
+    REACTPY_CHECK_JSON_ATTRS,
+)
+_pinned_options: list[Option[Any]] = []
+
+
+def _pin_render_options() -> None:
+    """Give every option read on each render a value of its own: the one it has now (its default
+    unless set). ``Option.set_current`` skips an unchanged value, hence the attribute itself."""
+    for option in _RENDER_OPTIONS:
+        if not option.is_set():
+            option._current = option.current
+            _pinned_options.append(option)
+
+
+def _unpin_render_options() -> None:
+    while _pinned_options:
+        option = _pinned_options.pop()
+        if option.is_set() and option.current == option.default:
+            del option._current
+
+
 def _render_lock(initial_value: int) -> asyncio.Lock:
     """Stands in for ``anyio.Semaphore`` where ``LifeCycleHook`` makes its one-render-at-a-time guard."""
     if initial_value != 1:  # pragma: no cover - ReactPy 1.1.0 only ever asks for 1
@@ -479,6 +514,7 @@ def apply_reactpy_patches() -> None:
     reactpy_vdom.EventHandlerType = FastEventHandlerType  # type: ignore[attr-defined,assignment]
     reactpy_layout.ComponentType = FastComponentType  # type: ignore[attr-defined,assignment]
     life_cycle_hook_module.Semaphore = _render_lock  # type: ignore[attr-defined,assignment]
+    _pin_render_options()
     reactpy_sanic.logger.addFilter(_NO_SCOPE_FILTER)  # a filter is only added once
 
 
@@ -496,6 +532,7 @@ def remove_reactpy_patches() -> None:
     reactpy_vdom.EventHandlerType = _ORIGINAL_EVENT_HANDLER_TYPE  # type: ignore[attr-defined]
     reactpy_layout.ComponentType = _ORIGINAL_COMPONENT_TYPE  # type: ignore[attr-defined]
     life_cycle_hook_module.Semaphore = _ORIGINAL_HOOK_SEMAPHORE  # type: ignore[attr-defined]
+    _unpin_render_options()
     reactpy_sanic.logger.removeFilter(_NO_SCOPE_FILTER)
 
 

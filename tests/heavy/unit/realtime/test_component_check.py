@@ -9,6 +9,7 @@ import pytest
 import reactpy.core._life_cycle_hook as life_cycle_hook_module
 import reactpy.core.layout as reactpy_layout
 from reactpy import component, html
+from reactpy.config import REACTPY_CHECK_VDOM_SPEC, REACTPY_DEBUG_MODE
 from reactpy.core._life_cycle_hook import LifeCycleHook
 from reactpy.core.layout import Layout
 
@@ -113,3 +114,21 @@ class TestRenderGuard:
         await asyncio.wait_for(asyncio.gather(first, second), 1)
 
         assert order == ["first starts", "first ends", "second starts", "second ends"]
+
+
+class TestRenderOptions:
+    def test_options_read_on_every_render_have_values_of_their_own(self) -> None:
+        reactpy_patches.apply_reactpy_patches()
+
+        for option in reactpy_patches._RENDER_OPTIONS:
+            assert option.is_set(), f"{option.name} answers through a caught AttributeError"
+            assert option.current == option.default
+
+    def test_setting_one_afterwards_still_takes_effect(self) -> None:
+        reactpy_patches.apply_reactpy_patches()
+        try:
+            REACTPY_DEBUG_MODE.current = True
+            assert REACTPY_CHECK_VDOM_SPEC.current is True  # a child option follows its parent
+        finally:
+            REACTPY_DEBUG_MODE.current = False
+        assert REACTPY_CHECK_VDOM_SPEC.current is False
