@@ -14,28 +14,12 @@ from reactpy.core._life_cycle_hook import LifeCycleHook
 from reactpy.core.layout import Layout
 
 from heavy.realtime import reactpy_patches
-
-COMPONENT_PROTOCOL = reactpy_patches._ORIGINAL_COMPONENT_TYPE
-
-
-class ProtocolSpy(type):
-    calls: list[object] = []
-
-    def __instancecheck__(cls, value: object) -> bool:
-        ProtocolSpy.calls.append(value)
-        return isinstance(value, COMPONENT_PROTOCOL)
-
-
-class SpiedProtocol(metaclass=ProtocolSpy):
-    pass
+from tests.support.protocol_spy import spy_on_protocol
 
 
 @pytest.fixture
 def spied_protocol(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    reactpy_patches.apply_reactpy_patches()
-    ProtocolSpy.calls = []
-    monkeypatch.setattr(reactpy_patches, "_ORIGINAL_COMPONENT_TYPE", SpiedProtocol)
-    return ProtocolSpy.calls
+    return spy_on_protocol(monkeypatch, "_ORIGINAL_COMPONENT_TYPE")
 
 
 @component

@@ -11,28 +11,12 @@ from reactpy.core.events import EventHandler
 from reactpy.core.vdom import separate_attributes_and_event_handlers
 
 from heavy.realtime import reactpy_patches
-
-EVENT_HANDLER_PROTOCOL = reactpy_patches._ORIGINAL_EVENT_HANDLER_TYPE
-
-
-class ProtocolSpy(type):
-    calls: list[object] = []
-
-    def __instancecheck__(cls, value: object) -> bool:
-        ProtocolSpy.calls.append(value)
-        return isinstance(value, EVENT_HANDLER_PROTOCOL)
-
-
-class SpiedProtocol(metaclass=ProtocolSpy):
-    pass
+from tests.support.protocol_spy import spy_on_protocol
 
 
 @pytest.fixture
 def spied_protocol(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    reactpy_patches.apply_reactpy_patches()
-    ProtocolSpy.calls = []
-    monkeypatch.setattr(reactpy_patches, "_ORIGINAL_EVENT_HANDLER_TYPE", SpiedProtocol)
-    return ProtocolSpy.calls
+    return spy_on_protocol(monkeypatch, "_ORIGINAL_EVENT_HANDLER_TYPE")
 
 
 async def handle(data: Sequence[Any]) -> None:
