@@ -12,7 +12,7 @@ PUBLIC_MODULES = (
     "heavy.data",  # HeavyModel, repository / munger / manager bases
     "heavy.ui",  # heavy_event, heavy_use_effect, heavy_use_context, Brython executor, time zones, state
     "heavy.accounts",  # User, AnonymousUser, safe_next_path
-    "heavy.live",  # Topic, use_topic, publish: live updates between tabs, workers and hosts
+    "heavy.live",  # Topic, use_topic, use_presence, publish: live updates between tabs, workers and hosts
     "heavy.cli",  # main(): the heavy command, for an app's __main__
 )
 """The modules app code may import from (a test holds the app to it: tests/heavy/unit/test_public_surface.py).
