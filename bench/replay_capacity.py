@@ -1,10 +1,11 @@
 """How many concurrent replaying users one worker process holds (p95 step time < 100 ms, no failure).
 
 One ``heavy run`` process (one worker) on a fresh embedded PostgreSQL holding the demo documents;
-``heavy load-test`` replays the demo recording (``tests/heavy_stack/load_testing/landing_page_session.jsonl``)
-at growing numbers of users, each level for a fixed time, until a level breaks the limits. The
-baseline is one user on the same server: latency ratios and memory per user are against it.
-The server's RSS and CPU, and the load generator's CPU (Locust, one process), are sampled so that
+``heavy load-test`` replays the demo recording
+(``tests/heavy_stack/load_testing/landing_page_session.jsonl``) at growing numbers of users, each
+level for a fixed time, until a level breaks the limits. The baseline is one user on the same
+server: latency ratios and memory per user are against it. The server's RSS and CPU, and the load
+generator's CPU (Locust, one process), are sampled so that
 a saturated generator is not mistaken for a saturated server.
 
 Run: ``.venv/bin/python -m bench.replay_capacity [--levels 25,50,100,200,400] [--duration 20] [--keep-going]``

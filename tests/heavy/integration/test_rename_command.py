@@ -12,16 +12,26 @@ from pathlib import Path
 import pytest
 
 from heavy.scaffolding.project_files import iter_project_files, read_text_file
-from heavy.scaffolding.rename import is_runtime_file
+from heavy.scaffolding.rename import ProjectName, current_name, is_runtime_file
 from tests.heavy.integration.test_cli_errors import assert_one_line_error
 from tests.support import PROJECT_ROOT
 from tests.support.project_copy import commit_everything, copy_project, reuse_mypy_cache, run_python, snapshot
 
 pytestmark = pytest.mark.slow
 
-OLD_NAME = re.compile(r"heavy[\W_]*stack", re.IGNORECASE)  # any case, any separator, across lines
 # Lines that keep the old name on purpose (credits to the template), marked where they are.
 ALLOWED_LINE_MARKER = "rename: keep"
+OLD = current_name()  # the project's own name: heavy_stack, or whatever a rename made it
+# Any other name: a copy of an already renamed project (say acme_portal) is renamed to another one.
+NEW = next(
+    name
+    for name in (ProjectName("acme_portal", "Acme Portal"), ProjectName("zenith_works", "Zenith Works"))
+    if name.package != OLD.package
+)
+NEW_DASHED = NEW.package.replace("_", "-")
+# The old name in any case, with any separator, across lines: heavy_stack, Heavy Stack, heavy\nstack.
+OLD_NAME = re.compile(r"[\W_]*".join(re.escape(word) for word in OLD.package.split("_")), re.IGNORECASE)
+OLD_DASHED = OLD.package.replace("_", "-")
 LINT_IMPORTS = (
     "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
 )
@@ -52,11 +62,9 @@ def leftovers(project: Path) -> list[str]:
 def renamed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("rename") / "project")
     commit_everything(project)
-    result = run_python(
-        project, ["rename_project.py", "--name", "acme_portal", "--proper-name", "Acme Portal"]
-    )
+    result = run_python(project, ["rename_project.py", "--name", NEW.package, "--proper-name", NEW.proper])
     assert result.returncode == 0, result.stderr
-    assert "renamed heavy_stack -> acme_portal ('Heavy Stack' -> 'Acme Portal')" in result.stdout
+    assert f"renamed {OLD.package} -> {NEW.package} ({OLD.proper!r} -> {NEW.proper!r})" in result.stdout
     assert "left as it was" not in result.stdout
     return project
 
@@ -65,15 +73,15 @@ class TestRenameWithOptions:
     def test_renames_the_package_prefix_titles_and_entry_point(self, renamed_project: Path) -> None:
         pyproject = (renamed_project / "pyproject.toml").read_text()
 
-        assert (renamed_project / "acme_portal" / "app.py").is_file()
-        assert (renamed_project / "tests" / "acme_portal" / "unit").is_dir()
-        assert not (renamed_project / "heavy_stack").exists()
-        assert 'name = "acme-portal"' in pyproject
+        assert (renamed_project / NEW.package / "app.py").is_file()
+        assert (renamed_project / "tests" / NEW.package / "unit").is_dir()
+        assert not (renamed_project / OLD.package).exists()
+        assert f'name = "{NEW_DASHED}"' in pyproject
         assert 'heavy = "heavy.cli:main"' in pyproject, "the runtime's command keeps its name"
-        assert 'acme_portal = "acme_portal.app:heavy_app"' in pyproject
-        settings = (renamed_project / "acme_portal" / "settings.py").read_text()
-        assert 'env_prefix="ACME_PORTAL_"' in settings
-        assert 'title="Acme Portal"' in (renamed_project / "acme_portal" / "app.py").read_text()
+        assert f'{NEW.package} = "{NEW.package}.app:heavy_app"' in pyproject
+        settings = (renamed_project / NEW.package / "settings.py").read_text()
+        assert f'env_prefix="{NEW.package.upper()}_"' in settings
+        assert f'title="{NEW.proper}"' in (renamed_project / NEW.package / "app.py").read_text()
 
     def test_leaves_every_runtime_file_as_it_was(self, renamed_project: Path) -> None:
         runtime = [path for path in iter_project_files(PROJECT_ROOT) if is_runtime_file(path, PROJECT_ROOT)]
@@ -99,7 +107,7 @@ class TestRenameWithOptions:
                 "no:cacheprovider",
                 f"--basetemp={tmp_path}",
                 "tests/heavy/unit",
-                "tests/acme_portal/unit",
+                f"tests/{NEW.package}/unit",
             ],
         )
 
@@ -142,14 +150,14 @@ class TestRenameInteractively:
         commit_everything(project)
 
         result = run_python(
-            project, ["-m", "heavy_stack", "rename"], input="Not Valid\nacme_portal\nAcme Portal\ny\n"
+            project, ["-m", OLD.package, "rename"], input=f"Not Valid\n{NEW.package}\n{NEW.proper}\ny\n"
         )
 
         assert result.returncode == 0, result.stderr
         assert "Error: invalid name 'Not Valid'" in result.stdout
-        assert "Proper name (for titles and docs) [Acme Portal]:" in result.stdout
-        assert "rename  heavy_stack -> acme_portal" in result.stdout
-        assert (project / "acme_portal").is_dir()
+        assert f"Proper name (for titles and docs) [{NEW.proper}]:" in result.stdout
+        assert f"rename  {OLD.package} -> {NEW.package}" in result.stdout
+        assert (project / NEW.package).is_dir()
 
 
 class TestRenameRefusals:
@@ -157,14 +165,14 @@ class TestRenameRefusals:
         project = copy_project(tmp_path / "project")
         before = snapshot(project)
 
-        result = run_python(project, ["rename_project.py", "--name", "acme_portal", "--dry-run"])
+        result = run_python(project, ["rename_project.py", "--name", NEW.package, "--dry-run"])
 
         assert result.returncode == 0, result.stderr
         assert (
-            "edit    pyproject.toml: heavy-stack -> acme-portal (1), heavy_stack -> acme_portal"
+            f"edit    pyproject.toml: {OLD_DASHED} -> {NEW_DASHED} (1), {OLD.package} -> {NEW.package}"
             in result.stdout
         )
-        assert "rename  heavy_stack -> acme_portal" in result.stdout
+        assert f"rename  {OLD.package} -> {NEW.package}" in result.stdout
         assert "dry run, nothing changed" in result.stdout
         assert snapshot(project) == before
 
@@ -174,14 +182,14 @@ class TestRenameRefusals:
         (project / "README.md").write_text("work in progress\n")
         before = snapshot(project)
 
-        refused = run_python(project, ["rename_project.py", "--name", "acme_portal"])
+        refused = run_python(project, ["rename_project.py", "--name", NEW.package])
         assert snapshot(project) == before
-        forced = run_python(project, ["rename_project.py", "--name", "acme_portal", "--force"])
+        forced = run_python(project, ["rename_project.py", "--name", NEW.package, "--force"])
 
         assert_one_line_error(refused, "1 uncommitted change", "--force")
         assert refused.returncode == 2
         assert forced.returncode == 0, forced.stderr
-        assert (project / "acme_portal").is_dir()
+        assert (project / NEW.package).is_dir()
 
     def test_an_invalid_name_is_one_line(self, tmp_path: Path) -> None:
         project = copy_project(tmp_path / "project")

@@ -74,7 +74,7 @@ class TestProjectName:
         }
 
     def test_the_proper_name_defaults_to_the_package_name_in_title_case(self) -> None:
-        assert ProjectName.from_package("acme_portal").proper == "Acme Portal"
+        assert ProjectName.from_package("mars_base").proper == "Mars Base"
 
 
 class TestPlanAndApply:
@@ -184,10 +184,10 @@ class TestCheckNewName:
         with pytest.raises(RenameRefusedError, match="must not contain the old one"):
             check_new_name(ProjectName.from_package(f"{current_name().package}_two"), root=tmp_path)
 
-    @pytest.mark.parametrize("proper", ["Acme 'Portal'", " Acme", "Acme  Portal", "Acme\nPortal"])
+    @pytest.mark.parametrize("proper", ["Mars 'Base'", " Mars", "Mars  Base", "Mars\nBase"])
     def test_invalid_proper_names(self, proper: str, tmp_path: Path) -> None:
         with pytest.raises(RenameRefusedError, match="invalid proper name"):
-            check_new_name(ProjectName.from_package("acme", proper), root=tmp_path)
+            check_new_name(ProjectName.from_package("mars", proper), root=tmp_path)
 
 
 class TestCheckCleanGitTree:
