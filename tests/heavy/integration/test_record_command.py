@@ -7,41 +7,53 @@ from pathlib import Path
 
 import pytest
 
+from heavy.config import env_prefix
+from heavy.data.embedded_postgres import stop_embedded_postgres
 from heavy.load_testing.replay_plan import load_replay_plan
 from heavy.load_testing.session_replayer import SessionReplayer, StepResult
 from heavy.realtime.recording import read_recording
 from heavy.realtime.stream_client import StreamClient
 from tests.heavy.integration.test_cli_errors import assert_one_line_error, run_heavy
-from tests.support.servers import ServerProcess, heavy_server
+from tests.support.servers import heavy_server
 
 pytestmark = pytest.mark.slow
 
 
 class TestHeavyRecord:
     async def test_a_scripted_session_is_recorded_and_replays_on_a_new_server(
-        self, server_env: dict[str, str], tmp_path: Path, live_server: ServerProcess
+        self, server_env: dict[str, str], tmp_path: Path
     ) -> None:
+        """Recorded and replayed on a database of its own: what the landing page shows as it opens
+        (the stored texts' count) must be the same in both, whatever other tests stored meanwhile."""
+        data_dir = tmp_path / "data"
+        env = {**server_env, f"{env_prefix()}DATA_DIR": str(data_dir)}
         out = tmp_path / "clicks.jsonl"
-        with heavy_server(["record", "--out", str(out)], server_env, tmp_path / "record.log") as recorder:
-            async with StreamClient.open(recorder.base_url, "/") as client:
-                await client.wait_for_element("counter-button")
-                for count in (1, 2):
-                    await client.click("counter-button")
-                    await client.wait_for_text("counter-button", f"Clicked {count} times")
-            exit_code = recorder.stop(signal.SIGINT)
+        try:
+            with heavy_server(["record", "--out", str(out)], env, tmp_path / "record.log") as recorder:
+                async with StreamClient.open(recorder.base_url, "/") as client:
+                    await client.wait_for_element("counter-button")
+                    for count in (1, 2):
+                        await client.click("counter-button")
+                        await client.wait_for_text("counter-button", f"Clicked {count} times")
+                exit_code = recorder.stop(signal.SIGINT)
 
-        output = recorder.log_path.read_text()
-        assert exit_code == 0, output
-        assert f"recording every stream connection into {out}" in output
-        assert "recorded 1 connection(s) with 3 client event(s)" in output
-        plan = load_replay_plan(out)
-        assert [step.name for step in plan.steps][-2:] == [
-            "02 on_click #counter-button",
-            "03 on_click #counter-button",
-        ]
+            output = recorder.log_path.read_text()
+            assert exit_code == 0, output
+            assert f"recording every stream connection into {out}" in output
+            assert "recorded 1 connection(s) with 3 client event(s)" in output
+            plan = load_replay_plan(out)
+            assert [step.name for step in plan.steps][-2:] == [
+                "02 on_click #counter-button",
+                "03 on_click #counter-button",
+            ]
 
-        results: list[StepResult] = []
-        assert SessionReplayer(plan, live_server.base_url, step_timeout=10).play(results.append)
+            results: list[StepResult] = []
+            with heavy_server(["run"], env, tmp_path / "replay.log") as server:
+                assert SessionReplayer(plan, server.base_url, step_timeout=10).play(results.append), [
+                    (result.step.name, result.failure) for result in results
+                ]
+        finally:
+            stop_embedded_postgres(data_dir)
         assert [result.step.name for result in results if result.matched] == [
             step.name for step in plan.steps
         ]
