@@ -34,6 +34,7 @@ Receiver = Callable[[str], None]
 
 FIRST_RETRY_SECONDS = 0.2
 MAX_RETRY_SECONDS = 5.0
+STOP_TIMEOUT_SECONDS = 5.0
 KEEPALIVE_SECONDS = 2.0  # a dead connection is noticed within about this long, even with no traffic
 NOTIFY_PAYLOAD_LIMIT = 7999  # PostgreSQL's, in bytes
 
@@ -103,13 +104,23 @@ class _ReconnectingBackend:
         self._supervisor = asyncio.create_task(self._supervise(), name=f"live-{self.name}-listener")
 
     async def stop(self) -> None:
+        """Stop listening; bounded, so that a connection that will not close never holds up a
+        server's shutdown (its socket goes with the process)."""
         self._stopping = True
-        if self._supervisor is not None:
-            self._supervisor.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._supervisor
+        try:
+            async with asyncio.timeout(STOP_TIMEOUT_SECONDS):
+                if self._supervisor is not None:
+                    self._supervisor.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await self._supervisor
+                await self._disconnect()
+        except TimeoutError:
+            logger.warning(
+                "live updates (%s): the connection did not close within %g s; left",
+                self.name,
+                STOP_TIMEOUT_SECONDS,
+            )
         self._listening = False
-        await self._disconnect()
 
     def _connection_lost(self, reason: str = "") -> None:
         if self._listening and not self._stopping:
@@ -285,4 +296,6 @@ class RedisBackend(_ReconnectingBackend):
 
     async def stop(self) -> None:
         await super().stop()
-        await self._publisher.aclose()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(STOP_TIMEOUT_SECONDS):
+                await self._publisher.aclose()

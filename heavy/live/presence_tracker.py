@@ -12,7 +12,6 @@ though nobody announces it. One store connection at a time per process, whatever
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -116,9 +115,8 @@ class PresenceTracker:
         """Stop the tasks and leave the store as it is: what a process that dies does."""
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if self._tasks:  # bounded: a store call that ignores cancellation must not hold up a stop
+            await asyncio.wait(self._tasks, timeout=STOP_TIMEOUT_SECONDS)
         self._tasks = []
 
     def join(
